@@ -1,0 +1,27 @@
+//===- fp8-opt.cpp - fp8-mlir optimizer driver ----------------------------===//
+//
+// mlir-opt with the fp8 dialect and its passes, plus every upstream dialect,
+// extension and pass that users combine them with.
+//
+//===----------------------------------------------------------------------===//
+
+#include "fp8/InitAll.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+
+int main(int argc, char **argv) {
+  mlir::registerAllPasses();
+  mlir::fp8::registerAllPasses();
+
+  mlir::DialectRegistry registry;
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  mlir::fp8::registerAllDialects(registry);
+
+  return mlir::asMainReturnCode(mlir::MlirOptMain(
+      argc, argv, "fp8-mlir optimizer driver\n", registry));
+}
