@@ -25,6 +25,8 @@ llvm_config.use_default_substitutions()
 tool_dirs = [config.fp8_tools_dir, config.llvm_tools_dir]
 tools = [
     "fp8-opt",
+    "split-file",
+    "not",
     ToolSubst("mlir-runner", unresolved="ignore"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

@@ -309,12 +309,14 @@ static Attribute foldToAttr(Type resultType,
 // ConvertOp
 //===----------------------------------------------------------------------===//
 
+/// The folded value of `op` given its constant operands, if they all are.
 static std::optional<Elements<APInt>>
-evaluateConvert(ConvertOp op, Attribute inAttr) {
+evaluateConvert(ConvertOp op, ArrayRef<Attribute> operands) {
   Type resultType = op.getOut().getType();
   if (!hasStaticShape(resultType))
     return std::nullopt;
-  std::optional<Elements<double>> values = getConstantValues(op.getIn(), inAttr);
+  std::optional<Elements<double>> values =
+      getConstantValues(op.getIn(), operands[0]);
   std::optional<Elements<uint32_t>> random = getRandomBits(op.getRandomBits());
   if (!values || !random)
     return std::nullopt;
@@ -367,10 +369,9 @@ OpFoldResult ConvertOp::fold(FoldAdaptor adaptor) {
     if (producer.getIn().getType() == getOut().getType() &&
         isExactRoundTrip(producer, *this))
       return producer.getIn();
-  return foldToAttr(getOut().getType(), evaluateConvert(*this, adaptor.getIn()));
+  return foldToAttr(getOut().getType(),
+                    evaluateConvert(*this, adaptor.getOperands()));
 }
-
-namespace {
 
 /// Builds `fp8.bitcast(arith.constant <i8 payload>)` for a folded HiF8 value.
 static Value createHiF8Constant(PatternRewriter &rewriter, Location loc,
@@ -384,21 +385,27 @@ static Value createHiF8Constant(PatternRewriter &rewriter, Location loc,
   return BitcastOp::create(rewriter, loc, resultType, constant);
 }
 
-/// Folds a constant fp8.convert with a HiF8 result.
-struct FoldConstantConvertToHiF8 : OpRewritePattern<ConvertOp> {
-  using OpRewritePattern::OpRewritePattern;
+namespace {
 
-  LogicalResult matchAndRewrite(ConvertOp op,
+/// Folds a constant op with a HiF8 result into `fp8.bitcast(arith.constant)`,
+/// evaluated by the same `evaluate` as the op's folder.
+template <typename OpTy, auto evaluate>
+struct FoldConstantToHiF8 : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
-    if (!isa<HiF8Type>(getElementTypeOrSelf(op.getOut().getType())))
+    Type resultType = op->getResult(0).getType();
+    if (!isa<HiF8Type>(getElementTypeOrSelf(resultType)))
       return rewriter.notifyMatchFailure(op, "result is not HiF8");
-    Attribute inAttr;
-    matchPattern(op.getIn(), m_Constant(&inAttr));
-    std::optional<Elements<APInt>> bits = evaluateConvert(op, inAttr);
+    SmallVector<Attribute> operands(op->getNumOperands());
+    for (auto [attr, operand] : llvm::zip_equal(operands, op->getOperands()))
+      matchPattern(operand, m_Constant(&attr));
+    std::optional<Elements<APInt>> bits = evaluate(op, operands);
     if (!bits)
       return rewriter.notifyMatchFailure(op, "operands are not constant");
-    rewriter.replaceOp(op, createHiF8Constant(rewriter, op.getLoc(),
-                                              op.getOut().getType(), *bits));
+    rewriter.replaceOp(
+        op, createHiF8Constant(rewriter, op.getLoc(), resultType, *bits));
     return success();
   }
 };
@@ -407,7 +414,7 @@ struct FoldConstantConvertToHiF8 : OpRewritePattern<ConvertOp> {
 
 void ConvertOp::getCanonicalizationPatterns(RewritePatternSet &results,
                                             MLIRContext *context) {
-  results.add<FoldConstantConvertToHiF8>(context);
+  results.add<FoldConstantToHiF8<ConvertOp, evaluateConvert>>(context);
 }
 
 //===----------------------------------------------------------------------===//
@@ -450,16 +457,15 @@ static std::optional<Elements<float>> getConstantScales(Value scale,
   return result;
 }
 
-static std::optional<Elements<APInt>> evaluateQuantize(QuantizeOp op,
-                                                       Attribute inputAttr,
-                                                       Attribute scaleAttr) {
+static std::optional<Elements<APInt>>
+evaluateQuantize(QuantizeOp op, ArrayRef<Attribute> operands) {
   Type resultType = op.getOutput().getType();
   if (!hasStaticShape(resultType))
     return std::nullopt;
   std::optional<Elements<double>> values =
-      getConstantValues(op.getInput(), inputAttr);
+      getConstantValues(op.getInput(), operands[0]);
   std::optional<Elements<float>> scales =
-      getConstantScales(op.getScale(), scaleAttr);
+      getConstantScales(op.getScale(), operands[1]);
   std::optional<Elements<uint32_t>> random = getRandomBits(op.getRandomBits());
   if (!values || !scales || !random)
     return std::nullopt;
@@ -478,38 +484,13 @@ static std::optional<Elements<APInt>> evaluateQuantize(QuantizeOp op,
 
 OpFoldResult QuantizeOp::fold(FoldAdaptor adaptor) {
   return foldToAttr(getOutput().getType(),
-                    evaluateQuantize(*this, adaptor.getInput(),
-                                     adaptor.getScale()));
+                    evaluateQuantize(*this, adaptor.getOperands()));
 }
 
-namespace {
-
-/// Folds a constant fp8.quantize with a HiF8 result.
-struct FoldConstantQuantizeToHiF8 : OpRewritePattern<QuantizeOp> {
-  using OpRewritePattern::OpRewritePattern;
-
-  LogicalResult matchAndRewrite(QuantizeOp op,
-                                PatternRewriter &rewriter) const override {
-    if (!isa<HiF8Type>(getElementTypeOrSelf(op.getOutput().getType())))
-      return rewriter.notifyMatchFailure(op, "result is not HiF8");
-    Attribute inputAttr, scaleAttr;
-    matchPattern(op.getInput(), m_Constant(&inputAttr));
-    matchPattern(op.getScale(), m_Constant(&scaleAttr));
-    std::optional<Elements<APInt>> bits =
-        evaluateQuantize(op, inputAttr, scaleAttr);
-    if (!bits)
-      return rewriter.notifyMatchFailure(op, "operands are not constant");
-    rewriter.replaceOp(op, createHiF8Constant(rewriter, op.getLoc(),
-                                              op.getOutput().getType(), *bits));
-    return success();
-  }
-};
-
-} // namespace
 
 void QuantizeOp::getCanonicalizationPatterns(RewritePatternSet &results,
                                              MLIRContext *context) {
-  results.add<FoldConstantQuantizeToHiF8>(context);
+  results.add<FoldConstantToHiF8<QuantizeOp, evaluateQuantize>>(context);
 }
 
 OpFoldResult DequantizeOp::fold(FoldAdaptor adaptor) {
