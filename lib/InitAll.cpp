@@ -2,14 +2,19 @@
 
 #include "fp8/InitAll.h"
 
+#include "fp8/Conversion/Passes.h"
 #include "fp8/Dialect/FP8/IR/FP8Dialect.h"
+#include "fp8/Dialect/FP8/Transforms/Passes.h"
+#include "fp8/Pipelines/Pipelines.h"
 #include "mlir/IR/DialectRegistry.h"
 
 void mlir::fp8::registerAllDialects(DialectRegistry &registry) {
   registry.insert<FP8Dialect>();
+  registerConvertFP8ToLLVMInterface(registry);
 }
 
 void mlir::fp8::registerAllPasses() {
-  // The dialect has no passes of its own yet; transforms and conversions
-  // register here as they land.
+  registerFP8Passes();
+  registerFP8ConversionPasses();
+  registerFP8Pipelines();
 }

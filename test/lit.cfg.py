@@ -14,10 +14,23 @@ config.excludes = ["Inputs", "Numerics", "CMakeLists.txt", "README.txt", "lit.cf
                    "lit.site.cfg.py"]
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
 config.substitutions.append(("%mlir_lib_dir", config.mlir_lib_dir))
 config.substitutions.append(("%fp8_src_root", config.fp8_src_root))
 config.substitutions.append(("%fp8_obj_root", config.fp8_obj_root))
+
+# Runtime libraries for mlir-runner.
+def shared_lib(directory, name):
+    return os.path.join(directory, "lib" + name + config.llvm_shlib_ext)
+
+config.substitutions.append(
+    ("%mlir_c_runner_utils", shared_lib(config.mlir_lib_dir, "mlir_c_runner_utils")))
+config.substitutions.append(
+    ("%mlir_runner_utils", shared_lib(config.mlir_lib_dir, "mlir_runner_utils")))
+config.substitutions.append(
+    ("%fp8_test_runtime",
+     shared_lib(os.path.join(config.fp8_obj_root, "lib"), "fp8_test_runtime")))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()

@@ -13,7 +13,7 @@ class DialectRegistry;
 
 namespace fp8 {
 
-/// Adds the fp8 dialect to `registry`.
+/// Adds the fp8 dialect and its interfaces (convert-to-llvm) to `registry`.
 void registerAllDialects(DialectRegistry &registry);
 
 /// Registers fp8-mlir's passes and pipelines with the global registry, so

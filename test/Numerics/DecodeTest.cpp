@@ -59,10 +59,9 @@ TEST(DecodeEncodeTest, RoundTripKeepsEveryCode) {
     const FormatInfo &info = getFormatInfo(f);
     for (unsigned c = 0; c < (1u << info.bitWidth); ++c) {
       uint8_t code = static_cast<uint8_t>(c);
-      uint8_t back = encode(f, decode(f, code), getDefaultRounding(f),
-                            Saturation::None);
-      if (isNaNCode(f, code) &&
-          info.nonFinite == NonFiniteEncoding::IEEE) {
+      uint8_t back =
+          encode(f, decode(f, code), getDefaultRounding(f), Saturation::None);
+      if (isNaNCode(f, code) && info.nonFinite == NonFiniteEncoding::IEEE) {
         uint8_t sign = code & (1u << (info.bitWidth - 1));
         EXPECT_EQ(back, info.nanCode | sign) << formatName(f) << " code " << c;
         continue;

@@ -22,8 +22,7 @@ using namespace mlir::fp8;
 namespace {
 
 /// The elements of a constant in row-major order; a splat holds one.
-template <typename T>
-struct Elements {
+template <typename T> struct Elements {
   SmallVector<T> data;
   bool splat = false;
 
@@ -232,10 +231,10 @@ static APFloat roundToWide(double value, FloatType type, Rounding rounding,
                            Saturation saturation) {
   APFloat result(value);
   bool losesInfo;
-  result.convert(type.getFloatSemantics(),
-                 getIEEERounding(rounding).value_or(
-                     APFloat::rmNearestTiesToEven),
-                 &losesInfo);
+  result.convert(
+      type.getFloatSemantics(),
+      getIEEERounding(rounding).value_or(APFloat::rmNearestTiesToEven),
+      &losesInfo);
   if (saturation == Saturation::finite && result.isInfinity())
     return APFloat::getLargest(type.getFloatSemantics(), result.isNegative());
   return result;
@@ -324,10 +323,11 @@ evaluateConvert(ConvertOp op, ArrayRef<Attribute> operands) {
   Type targetType = getElementTypeOrSelf(resultType);
   Rounding rounding = op.getEffectiveRounding();
   Saturation saturation = op.getSaturation();
-  return mapElements(values->splat && random->splat, resultType, [&](int64_t i) {
-    return convertElement(sourceType, targetType, (*values)[i], rounding,
-                          saturation, (*random)[i]);
-  });
+  return mapElements(
+      values->splat && random->splat, resultType, [&](int64_t i) {
+        return convertElement(sourceType, targetType, (*values)[i], rounding,
+                              saturation, (*random)[i]);
+      });
 }
 
 /// Whether convert(convert(x : A -> B) : B -> A) returns every code of the
@@ -347,13 +347,12 @@ static bool isExactRoundTrip(ConvertOp there, ConvertOp back) {
       APInt mid = convertElement(a, b, ::fp8::decode(*format, code),
                                  there.getEffectiveRounding(),
                                  there.getSaturation(), random);
-      double midValue = isNarrowFloat(b)
-                            ? ::fp8::decode(*getFormat(b), mid.getZExtValue())
-                            : APFloat(cast<FloatType>(b).getFloatSemantics(),
-                                      mid)
-                                  .convertToDouble();
-      APInt result = convertElement(b, a, midValue,
-                                    back.getEffectiveRounding(),
+      double midValue =
+          isNarrowFloat(b)
+              ? ::fp8::decode(*getFormat(b), mid.getZExtValue())
+              : APFloat(cast<FloatType>(b).getFloatSemantics(), mid)
+                    .convertToDouble();
+      APInt result = convertElement(b, a, midValue, back.getEffectiveRounding(),
                                     back.getSaturation(), random);
       if (result.getZExtValue() != code)
         return false;
@@ -473,20 +472,20 @@ evaluateQuantize(QuantizeOp op, ArrayRef<Attribute> operands) {
   ::fp8::Rounding rounding = toNumerics(op.getEffectiveRounding());
   ::fp8::Saturation saturation = toNumerics(op.getSaturation());
   BlockIndexer scaleIndex(getShape(resultType), op.getBlock());
-  return mapElements(values->splat && scales->splat && random->splat,
-                     resultType, [&](int64_t i) {
-    return APInt(::fp8::getFormatInfo(format).bitWidth,
-                 ::fp8::quantize(format, static_cast<float>((*values)[i]),
-                                 (*scales)[scaleIndex(i)], rounding,
-                                 saturation, (*random)[i]));
-  });
+  return mapElements(
+      values->splat && scales->splat && random->splat, resultType,
+      [&](int64_t i) {
+        return APInt(::fp8::getFormatInfo(format).bitWidth,
+                     ::fp8::quantize(format, static_cast<float>((*values)[i]),
+                                     (*scales)[scaleIndex(i)], rounding,
+                                     saturation, (*random)[i]));
+      });
 }
 
 OpFoldResult QuantizeOp::fold(FoldAdaptor adaptor) {
   return foldToAttr(getOutput().getType(),
                     evaluateQuantize(*this, adaptor.getOperands()));
 }
-
 
 void QuantizeOp::getCanonicalizationPatterns(RewritePatternSet &results,
                                              MLIRContext *context) {
@@ -556,13 +555,14 @@ OpFoldResult ComputeScaleOp::fold(FoldAdaptor adaptor) {
     return {};
   ::fp8::Format format = *fp8::getFormat(getFormat());
   bool toE8M0 = isa<Float8E8M0FNUType>(getElementTypeOrSelf(resultType));
-  return makeAttr(resultType, mapElements(amax->splat, resultType, [&](int64_t i) {
-                    float value = static_cast<float>((*amax)[i]);
-                    if (toE8M0)
-                      return APInt(8, ::fp8::computeScaleE8M0(format, value,
-                                                              getSignedMargin()));
-                    return APFloat(::fp8::computeScale(format, value,
-                                                       getSignedMargin(), getPow2()))
-                        .bitcastToAPInt();
-                  }));
+  return makeAttr(
+      resultType, mapElements(amax->splat, resultType, [&](int64_t i) {
+        float value = static_cast<float>((*amax)[i]);
+        if (toE8M0)
+          return APInt(
+              8, ::fp8::computeScaleE8M0(format, value, getSignedMargin()));
+        return APFloat(::fp8::computeScale(format, value, getSignedMargin(),
+                                           getPow2()))
+            .bitcastToAPInt();
+      }));
 }

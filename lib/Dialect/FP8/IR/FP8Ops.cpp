@@ -73,26 +73,26 @@ static LogicalResult verifyBlockedScale(Operation *op, Type inputType,
   }
   auto inputShaped = dyn_cast<ShapedType>(inputType);
   if (!inputShaped)
-    return op->emitOpError() << "`" << blockName << "` needs a vector or tensor "
-                             << inputName << ", got " << inputType;
-  if (static_cast<int64_t>(block->size()) != inputShaped.getRank())
     return op->emitOpError()
-           << "`" << blockName << "` has " << block->size()
-           << " entries but the " << inputName << " has rank "
-           << inputShaped.getRank();
+           << "`" << blockName << "` needs a vector or tensor " << inputName
+           << ", got " << inputType;
+  if (static_cast<int64_t>(block->size()) != inputShaped.getRank())
+    return op->emitOpError() << "`" << blockName << "` has " << block->size()
+                             << " entries but the " << inputName << " has rank "
+                             << inputShaped.getRank();
   if (llvm::any_of(*block, [](int64_t size) { return size < 1; }))
-    return op->emitOpError() << "`" << blockName
-                             << "` entries must be >= 1, got "
-                             << formatShape(*block);
+    return op->emitOpError()
+           << "`" << blockName << "` entries must be >= 1, got "
+           << formatShape(*block);
   if (!scaleShaped || isa<VectorType>(scaleType) != isa<VectorType>(inputType))
     return op->emitOpError()
            << "expects a " << (isa<VectorType>(inputType) ? "vector" : "tensor")
            << " " << scaleName << " with `" << blockName << "`, like the "
            << inputName << ", got " << scaleType;
   if (scaleShaped.getRank() != inputShaped.getRank())
-    return op->emitOpError() << "expects a " << scaleName << " of rank "
-                             << inputShaped.getRank() << " with `" << blockName
-                             << "`, got " << scaleType;
+    return op->emitOpError()
+           << "expects a " << scaleName << " of rank " << inputShaped.getRank()
+           << " with `" << blockName << "`, got " << scaleType;
   SmallVector<int64_t> expected =
       getBlockedScaleShape(inputShaped.getShape(), *block);
   for (auto [want, have] : llvm::zip_equal(expected, scaleShaped.getShape())) {
@@ -211,8 +211,8 @@ LogicalResult BitcastOp::verify() {
 //===----------------------------------------------------------------------===//
 
 Rounding QuantizeOp::getEffectiveRounding() {
-  return fp8::getEffectiveRounding(
-      getRounding(), getElementTypeOrSelf(getOutput().getType()));
+  return fp8::getEffectiveRounding(getRounding(),
+                                   getElementTypeOrSelf(getOutput().getType()));
 }
 
 LogicalResult QuantizeOp::verify() {
@@ -295,7 +295,8 @@ LogicalResult ScaledMatmulOp::verify() {
     return emitOpError() << "expects a result of rank " << rank << ", got "
                          << resultType;
 
-  ArrayRef<int64_t> lhsShape = lhsType.getShape(), rhsShape = rhsType.getShape();
+  ArrayRef<int64_t> lhsShape = lhsType.getShape(),
+                    rhsShape = rhsType.getShape();
   int64_t m = lhsShape[rank - 2], k = lhsShape[rank - 1];
   bool transposed = getRhsTransposed();
   int64_t rhsK = rhsShape[rank - (transposed ? 1 : 2)];
@@ -313,8 +314,9 @@ LogicalResult ScaledMatmulOp::verify() {
   for (auto [dim, lhsDim, rhsDim] :
        llvm::enumerate(lhsShape.drop_back(2), rhsShape.drop_back(2))) {
     if (!compatible(lhsDim, rhsDim))
-      return emitOpError() << "batch dimension " << dim << " differs: "
-                           << lhsDim << " (lhs) vs " << rhsDim << " (rhs)";
+      return emitOpError() << "batch dimension " << dim
+                           << " differs: " << lhsDim << " (lhs) vs " << rhsDim
+                           << " (rhs)";
     if (ShapedType::isDynamic(lhsDim))
       expected[dim] = rhsDim;
   }
@@ -332,8 +334,8 @@ LogicalResult ScaledMatmulOp::verify() {
 
   if (Value bias = getBias()) {
     auto biasType = cast<RankedTensorType>(bias.getType());
-    bool isRow = biasType.getRank() == 1 &&
-                 compatible(biasType.getDimSize(0), n);
+    bool isRow =
+        biasType.getRank() == 1 && compatible(biasType.getDimSize(0), n);
     if (!isRow && failed(verifyCompatibleShape(biasType.getShape(),
                                                resultType.getShape())))
       return emitOpError() << "expects a bias of shape [" << n

@@ -84,6 +84,14 @@ def FP8_ConvertOp : FP8_Op<"convert", [Pure, ElementwiseMappable]> {
     $in (`random` `(` $random_bits^ `:` type($random_bits) `)`)? attr-dict
     `:` type($in) `to` type($out)
   }];
+  let builders = [
+    // The default rounding and saturation, no random bits.
+    OpBuilder<(ins "::mlir::Type":$out, "::mlir::Value":$in), [{
+      build($_builder, $_state, out, in, /*random_bits=*/::mlir::Value(),
+            /*rounding=*/::mlir::fp8::RoundingAttr(),
+            ::mlir::fp8::Saturation::none);
+    }]>
+  ];
   let extraClassDeclaration = [{
     /// The rounding mode in effect: the attribute, or the result format's
     /// default.

@@ -1,0 +1,28 @@
+//===- FP8ToLLVM.h - fp8 to LLVM lowering -----------------------*- C++ -*-===//
+
+#ifndef FP8_CONVERSION_FP8TOLLVM_FP8TOLLVM_H
+#define FP8_CONVERSION_FP8TOLLVM_FP8TOLLVM_H
+
+namespace mlir {
+class DialectRegistry;
+class LLVMTypeConverter;
+class RewritePatternSet;
+class TypeConverter;
+
+namespace fp8 {
+
+/// Maps !fp8.hif8 (and vectors of it) to i8 in `converter`.
+void populateFP8TypeConversions(TypeConverter &converter);
+
+/// Lowers fp8.bitcast to the LLVM dialect and adds the expansion patterns of
+/// every other fp8 op and of the narrow-float arith casts.
+void populateFP8ToLLVMConversionPatterns(LLVMTypeConverter &converter,
+                                         RewritePatternSet &patterns);
+
+/// Lets `convert-to-llvm` lower the fp8 dialect.
+void registerConvertFP8ToLLVMInterface(DialectRegistry &registry);
+
+} // namespace fp8
+} // namespace mlir
+
+#endif // FP8_CONVERSION_FP8TOLLVM_FP8TOLLVM_H

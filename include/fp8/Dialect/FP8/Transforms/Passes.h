@@ -1,0 +1,38 @@
+//===- Passes.h - fp8 transformation passes ---------------------*- C++ -*-===//
+
+#ifndef FP8_DIALECT_FP8_TRANSFORMS_PASSES_H
+#define FP8_DIALECT_FP8_TRANSFORMS_PASSES_H
+
+#include "fp8/Dialect/FP8/IR/FP8Dialect.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir {
+class RewritePatternSet;
+
+namespace fp8 {
+
+#define GEN_PASS_DECL
+#include "fp8/Dialect/FP8/Transforms/Passes.h.inc"
+
+/// Patterns that expand fp8.convert / quantize / dequantize / amax /
+/// compute_scale on scalars and vectors into arith, math and vector code.
+void populateFP8ExpandOpsPatterns(RewritePatternSet &patterns);
+
+/// Patterns that expand arith.truncf / extf to and from narrow floats (and
+/// arith.scaling_truncf / scaling_extf) into the same integer code.
+void populateArithNarrowFloatExpandPatterns(RewritePatternSet &patterns);
+
+/// Whether `op` is an arith cast to or from a narrow float, which the
+/// patterns above expand.
+bool isArithNarrowFloatCast(Operation *op);
+
+#define GEN_PASS_REGISTRATION
+#include "fp8/Dialect/FP8/Transforms/Passes.h.inc"
+
+} // namespace fp8
+} // namespace mlir
+
+#endif // FP8_DIALECT_FP8_TRANSFORMS_PASSES_H

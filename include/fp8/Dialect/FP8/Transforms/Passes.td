@@ -1,0 +1,51 @@
+//===- Passes.td - fp8 transformation passes ---------------*- tablegen -*-===//
+
+#ifndef FP8_DIALECT_FP8_TRANSFORMS_PASSES_TD
+#define FP8_DIALECT_FP8_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def FP8ExpandOpsPass : Pass<"fp8-expand"> {
+  let summary = "Expand fp8 ops and narrow-float arith casts into integer "
+                "arith code";
+  let description = [{
+    Rewrites `fp8.convert`, `fp8.quantize`, `fp8.dequantize`, `fp8.amax` and
+    `fp8.compute_scale` on scalars and vectors into target-independent
+    `arith`, `math` and `vector` code: encodes and decodes become branch-free
+    integer bit arithmetic and selects (no calls, no per-element
+    scalarization), bit-identical with the numerics library, wrapped in
+    `fp8.bitcast` to and from the narrow types. Block scales are broadcast
+    with `vector.broadcast` / `vector.shape_cast`; blocked amax is a
+    `vector.multi_reduction <maximumf>`.
+
+    The same patterns legalize upstream `arith.truncf` and `arith.extf` to
+    and from every narrow float type (honouring `arith`'s rounding mode) and
+    `arith.scaling_truncf` / `arith.scaling_extf`, which upstream MLIR can
+    only lower through one APFloat runtime call per element.
+
+    Ops on tensors are left alone: bufferize and vectorize them first (the
+    CPU pipeline does). `convert-fp8-to-llvm` runs these patterns and
+    reports anything it could not lower.
+
+    Example:
+
+    ```mlir
+    %q = fp8.convert %x : vector<8xf32> to vector<8xf8E4M3FN>
+    ```
+
+    becomes integer code on `vector<8xi32>` ending in
+
+    ```mlir
+    %codes = arith.trunci %c : vector<8xi32> to vector<8xi8>
+    %q = fp8.bitcast %codes : vector<8xi8> to vector<8xf8E4M3FN>
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::fp8::FP8Dialect",
+    "::mlir::math::MathDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
+#endif // FP8_DIALECT_FP8_TRANSFORMS_PASSES_TD

@@ -1,0 +1,127 @@
+//===- FP8ToLLVM.cpp - Lower the fp8 dialect to LLVM ----------------------===//
+
+#include "fp8/Conversion/FP8ToLLVM/FP8ToLLVM.h"
+
+#include "fp8/Conversion/Passes.h"
+#include "fp8/Dialect/FP8/IR/FP8Dialect.h"
+#include "fp8/Dialect/FP8/Transforms/Passes.h"
+#include "mlir/Conversion/ConvertToLLVM/ToLLVMInterface.h"
+#include "mlir/Conversion/LLVMCommon/ConversionTarget.h"
+#include "mlir/Conversion/LLVMCommon/Pattern.h"
+#include "mlir/Conversion/LLVMCommon/TypeConverter.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace mlir::fp8 {
+#define GEN_PASS_DEF_CONVERTFP8TOLLVMPASS
+#include "fp8/Conversion/Passes.h.inc"
+} // namespace mlir::fp8
+
+using namespace mlir;
+using namespace mlir::fp8;
+
+/// Ops that lowering must not leave behind.
+static bool isUnloweredNarrowConversion(Operation *op) {
+  return isa<FP8Dialect>(op->getDialect()) || isArithNarrowFloatCast(op);
+}
+
+namespace {
+
+/// fp8.bitcast: both sides are integers of one width once narrow floats and
+/// HiF8 are converted, so it usually vanishes.
+struct BitcastOpLowering : ConvertOpToLLVMPattern<BitcastOp> {
+  using ConvertOpToLLVMPattern::ConvertOpToLLVMPattern;
+
+  LogicalResult
+  matchAndRewrite(BitcastOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (isa<TensorType>(op.getType()))
+      return rewriter.notifyMatchFailure(op, "operates on tensors");
+    Type resultType = getTypeConverter()->convertType(op.getType());
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "result type not convertible");
+    Value in = adaptor.getIn();
+    if (in.getType() == resultType)
+      rewriter.replaceOp(op, in);
+    else
+      rewriter.replaceOpWithNewOp<LLVM::BitcastOp>(op, resultType, in);
+    return success();
+  }
+};
+
+struct FP8ToLLVMDialectInterface : ConvertToLLVMPatternInterface {
+  using ConvertToLLVMPatternInterface::ConvertToLLVMPatternInterface;
+
+  void loadDependentDialects(MLIRContext *context) const final {
+    context->loadDialect<arith::ArithDialect, math::MathDialect,
+                         vector::VectorDialect>();
+  }
+
+  void populateConvertToLLVMConversionPatterns(
+      ConversionTarget &target, LLVMTypeConverter &converter,
+      RewritePatternSet &patterns) const final {
+    populateFP8ToLLVMConversionPatterns(converter, patterns);
+  }
+};
+
+struct ConvertFP8ToLLVMPass
+    : mlir::fp8::impl::ConvertFP8ToLLVMPassBase<ConvertFP8ToLLVMPass> {
+  void runOnOperation() override {
+    MLIRContext *context = &getContext();
+    Operation *root = getOperation();
+
+    // Tensors have to become vectors and loops first: say so, naming the op.
+    WalkResult onTensors = root->walk([](Operation *op) {
+      if (!isUnloweredNarrowConversion(op) ||
+          (llvm::none_of(op->getOperandTypes(), llvm::IsaPred<TensorType>) &&
+           llvm::none_of(op->getResultTypes(), llvm::IsaPred<TensorType>)))
+        return WalkResult::advance();
+      op->emitOpError("operates on tensors and cannot be lowered to LLVM "
+                      "directly: bufferize and vectorize it first "
+                      "(fp8-cpu-pipeline does)");
+      return WalkResult::interrupt();
+    });
+    if (onTensors.wasInterrupted())
+      return signalPassFailure();
+
+    LLVMConversionTarget target(*context);
+    target.markUnknownOpDynamicallyLegal(
+        [](Operation *op) { return !isUnloweredNarrowConversion(op); });
+    LLVMTypeConverter converter(context);
+    RewritePatternSet patterns(context);
+    populateFP8ToLLVMConversionPatterns(converter, patterns);
+    if (failed(applyPartialConversion(root, target, std::move(patterns))))
+      return signalPassFailure();
+
+    WalkResult leftOver = root->walk([](Operation *op) {
+      if (!isUnloweredNarrowConversion(op))
+        return WalkResult::advance();
+      op->emitOpError("could not be lowered to LLVM");
+      return WalkResult::interrupt();
+    });
+    if (leftOver.wasInterrupted())
+      signalPassFailure();
+  }
+};
+
+} // namespace
+
+void mlir::fp8::populateFP8TypeConversions(TypeConverter &converter) {
+  converter.addConversion([](HiF8Type type) -> Type {
+    return IntegerType::get(type.getContext(), 8);
+  });
+}
+
+void mlir::fp8::populateFP8ToLLVMConversionPatterns(
+    LLVMTypeConverter &converter, RewritePatternSet &patterns) {
+  populateFP8TypeConversions(converter);
+  patterns.add<BitcastOpLowering>(converter);
+  populateFP8ExpandOpsPatterns(patterns);
+  populateArithNarrowFloatExpandPatterns(patterns);
+}
+
+void mlir::fp8::registerConvertFP8ToLLVMInterface(DialectRegistry &registry) {
+  registry.addExtension(+[](MLIRContext *context, FP8Dialect *dialect) {
+    dialect->addInterfaces<FP8ToLLVMDialectInterface>();
+  });
+}

@@ -1,0 +1,354 @@
+//===- FP8ToLinalg.cpp - fp8 ops on tensors to linalg ---------------------===//
+//
+// Element-wise fp8 ops on tensors become linalg.generic ops whose bodies hold
+// the same ops on scalars (quantize as divide-then-convert, dequantize as
+// convert-then-multiply, with block scales read through `floordiv` indexing
+// maps); amax becomes a max-reduction; scaled_matmul is decomposed into
+// dequantization, an f32 contraction and its epilogue. The scalar fp8 ops are
+// then lowered by convert-fp8-to-llvm.
+//
+//===----------------------------------------------------------------------===//
+
+#include "fp8/Conversion/FP8ToLinalg/FP8ToLinalg.h"
+
+#include "fp8/Conversion/Passes.h"
+#include "fp8/Dialect/FP8/IR/FP8Dialect.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/AffineMap.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::fp8 {
+#define GEN_PASS_DEF_CONVERTFP8TOLINALGPASS
+#include "fp8/Conversion/Passes.h.inc"
+} // namespace mlir::fp8
+
+using namespace mlir;
+using namespace mlir::fp8;
+
+/// The indexing map from an operand's iteration space to its scale:
+/// (d0, ..., dn) -> (d0 floordiv b0, ..., dn floordiv bn), or () for a
+/// per-tensor scale.
+static AffineMap getScaleMap(MLIRContext *context, unsigned rank,
+                             std::optional<ArrayRef<int64_t>> block) {
+  if (!block)
+    return AffineMap::get(rank, 0, context);
+  SmallVector<AffineExpr> results;
+  for (auto [dim, size] : llvm::enumerate(*block))
+    results.push_back(getAffineDimExpr(dim, context).floorDiv(size));
+  return AffineMap::get(rank, 0, results, context);
+}
+
+/// A 0-d tensor scale is read as a scalar.
+static Value getScaleOperand(OpBuilder &b, Location loc, Value scale) {
+  if (auto tensor = dyn_cast<RankedTensorType>(scale.getType()))
+    if (tensor.getRank() == 0)
+      return tensor::ExtractOp::create(b, loc, scale, ValueRange{});
+  return scale;
+}
+
+/// `value` (a scalar of any float type the fp8 ops take) as f32.
+static Value scalarToF32(OpBuilder &b, Location loc, Value value) {
+  Type type = value.getType();
+  if (type.isF32())
+    return value;
+  if (isNarrowFloat(type))
+    return ConvertOp::create(b, loc, b.getF32Type(), value);
+  return arith::ExtFOp::create(b, loc, b.getF32Type(), value);
+}
+
+/// An empty tensor shaped like `like` (dynamic sizes read from it) with
+/// `elementType`.
+static Value createEmptyLike(OpBuilder &b, Location loc, Value like,
+                             Type elementType) {
+  auto type = cast<RankedTensorType>(like.getType());
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, like);
+  return tensor::EmptyOp::create(b, loc, sizes, elementType,
+                                 type.getEncoding());
+}
+
+static SmallVector<utils::IteratorType> getParallel(unsigned rank) {
+  return SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel);
+}
+
+namespace {
+
+/// Tensor-only patterns: scalars and vectors go to convert-fp8-to-llvm.
+template <typename OpTy> struct TensorPattern : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const final {
+    if (!isa<RankedTensorType>(op->getOperand(0).getType()))
+      return rewriter.notifyMatchFailure(op, "not on tensors");
+    return lower(op, rewriter);
+  }
+
+  virtual LogicalResult lower(OpTy op, PatternRewriter &rewriter) const = 0;
+};
+
+/// q = convert(x / s) element by element.
+struct QuantizeToLinalg : TensorPattern<QuantizeOp> {
+  using TensorPattern::TensorPattern;
+
+  LogicalResult lower(QuantizeOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(op.getType());
+    unsigned rank = type.getRank();
+    MLIRContext *context = rewriter.getContext();
+    AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
+    SmallVector<Value> inputs = {op.getInput(),
+                                 getScaleOperand(rewriter, loc, op.getScale())};
+    SmallVector<AffineMap> maps = {identity,
+                                   getScaleMap(context, rank, op.getBlock())};
+    if (Value random = op.getRandomBits()) {
+      inputs.push_back(random);
+      maps.push_back(identity);
+    }
+    maps.push_back(identity);
+    Value init =
+        createEmptyLike(rewriter, loc, op.getInput(), type.getElementType());
+    Rounding rounding = op.getEffectiveRounding();
+    Saturation saturation = op.getSaturation();
+    bool hasRandom = static_cast<bool>(op.getRandomBits());
+    rewriter.replaceOpWithNewOp<linalg::GenericOp>(
+        op, type, inputs, init, maps, getParallel(rank),
+        [&](OpBuilder &b, Location loc, ValueRange args) {
+          Value x = scalarToF32(b, loc, args[0]);
+          Value scale = scalarToF32(b, loc, args[1]);
+          Value quotient = arith::DivFOp::create(b, loc, x, scale);
+          auto convert = ConvertOp::create(
+              b, loc, type.getElementType(), quotient,
+              hasRandom ? args[2] : Value(),
+              RoundingAttr::get(b.getContext(), rounding),
+              SaturationAttr::get(b.getContext(), saturation));
+          linalg::YieldOp::create(b, loc, convert.getResult());
+        });
+    return success();
+  }
+};
+
+/// x = convert(q) * s element by element.
+struct DequantizeToLinalg : TensorPattern<DequantizeOp> {
+  using TensorPattern::TensorPattern;
+
+  LogicalResult lower(DequantizeOp op,
+                      PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(op.getType());
+    unsigned rank = type.getRank();
+    AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
+    SmallVector<Value> inputs = {op.getInput(),
+                                 getScaleOperand(rewriter, loc, op.getScale())};
+    SmallVector<AffineMap> maps = {
+        identity, getScaleMap(rewriter.getContext(), rank, op.getBlock()),
+        identity};
+    Value init =
+        createEmptyLike(rewriter, loc, op.getInput(), type.getElementType());
+    Type resultElement = type.getElementType();
+    rewriter.replaceOpWithNewOp<linalg::GenericOp>(
+        op, type, inputs, init, maps, getParallel(rank),
+        [&](OpBuilder &b, Location loc, ValueRange args) {
+          Value decoded = scalarToF32(b, loc, args[0]);
+          Value scale = scalarToF32(b, loc, args[1]);
+          Value product = arith::MulFOp::create(b, loc, decoded, scale);
+          if (!resultElement.isF32())
+            product = arith::TruncFOp::create(b, loc, resultElement, product);
+          linalg::YieldOp::create(b, loc, product);
+        });
+    return success();
+  }
+};
+
+/// max |x| per block: a reduction into a zero-filled f32 tensor (or a 0-d
+/// one for the whole input) through the block's floordiv map.
+struct AmaxToLinalg : TensorPattern<AmaxOp> {
+  using TensorPattern::TensorPattern;
+
+  LogicalResult lower(AmaxOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = op.getInput();
+    auto inputType = cast<RankedTensorType>(input.getType());
+    unsigned rank = inputType.getRank();
+    Type f32 = rewriter.getF32Type();
+    Value init;
+    if (auto resultType = dyn_cast<RankedTensorType>(op.getType())) {
+      SmallVector<OpFoldResult> sizes;
+      for (auto [dim, size] : llvm::enumerate(resultType.getShape())) {
+        if (!ShapedType::isDynamic(size)) {
+          sizes.push_back(rewriter.getIndexAttr(size));
+          continue;
+        }
+        // ceildiv(dim(input, i), block[i]).
+        Value extent = tensor::DimOp::create(rewriter, loc, input, dim);
+        Value blockSize = arith::ConstantIndexOp::create(rewriter, loc,
+                                                         (*op.getBlock())[dim]);
+        sizes.push_back(
+            arith::CeilDivUIOp::create(rewriter, loc, extent, blockSize)
+                .getResult());
+      }
+      init = tensor::EmptyOp::create(rewriter, loc, sizes, f32);
+    } else {
+      init = tensor::EmptyOp::create(rewriter, loc, ArrayRef<int64_t>{}, f32);
+    }
+    Value zero = arith::ConstantOp::create(rewriter, loc,
+                                           rewriter.getF32FloatAttr(0.0f));
+    init = linalg::FillOp::create(rewriter, loc, zero, init).getResult(0);
+    SmallVector<AffineMap> maps = {
+        rewriter.getMultiDimIdentityMap(rank),
+        getScaleMap(rewriter.getContext(), rank, op.getBlock())};
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::reduction);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, init.getType(), input, init, maps, iterators,
+        [&](OpBuilder &b, Location loc, ValueRange args) {
+          Value magnitude =
+              math::AbsFOp::create(b, loc, scalarToF32(b, loc, args[0]));
+          // maximumf propagates NaN, as amax must.
+          Value max = arith::MaximumFOp::create(b, loc, args[1], magnitude);
+          linalg::YieldOp::create(b, loc, max);
+        });
+    Value result = generic.getResult(0);
+    if (!isa<RankedTensorType>(op.getType()))
+      result = tensor::ExtractOp::create(rewriter, loc, result, ValueRange{});
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// The reference lowering of fp8.scaled_matmul: dequantize both operands to
+/// f32, contract in f32, then bias, amax and output quantization.
+struct ScaledMatmulToLinalg : OpRewritePattern<ScaledMatmulOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(ScaledMatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Type f32 = rewriter.getF32Type();
+    auto dequantize = [&](Value operand, Value scale,
+                          std::optional<ArrayRef<int64_t>> block) -> Value {
+      auto type = cast<RankedTensorType>(operand.getType());
+      return DequantizeOp::create(
+          rewriter, loc, type.clone(f32), operand, scale,
+          block ? rewriter.getDenseI64ArrayAttr(*block) : DenseI64ArrayAttr());
+    };
+    Value lhs = dequantize(op.getLhs(), op.getLhsScale(), op.getLhsBlock());
+    Value rhs = dequantize(op.getRhs(), op.getRhsScale(), op.getRhsBlock());
+
+    // Iteration space [batch..., M, N, K].
+    auto resultType = cast<RankedTensorType>(op.getResult().getType());
+    unsigned rank = resultType.getRank(), batch = rank - 2;
+    MLIRContext *context = rewriter.getContext();
+    auto dims = [&](ArrayRef<unsigned> positions) {
+      SmallVector<AffineExpr> exprs;
+      for (unsigned i = 0; i < batch; ++i)
+        exprs.push_back(getAffineDimExpr(i, context));
+      for (unsigned p : positions)
+        exprs.push_back(getAffineDimExpr(batch + p, context));
+      return AffineMap::get(rank + 1, 0, exprs, context);
+    };
+    const unsigned m = 0, n = 1, k = 2;
+    SmallVector<AffineMap> maps = {
+        dims({m, k}), op.getRhsTransposed() ? dims({n, k}) : dims({k, n}),
+        dims({m, n})};
+    SmallVector<utils::IteratorType> iterators = getParallel(rank);
+    iterators.push_back(utils::IteratorType::reduction);
+
+    // Dynamic result sizes come from the operands.
+    SmallVector<OpFoldResult> sizes;
+    for (unsigned i = 0; i < rank; ++i) {
+      if (!resultType.isDynamicDim(i)) {
+        sizes.push_back(rewriter.getIndexAttr(resultType.getDimSize(i)));
+        continue;
+      }
+      bool fromRhs = i == batch + 1;
+      unsigned dim = fromRhs ? (op.getRhsTransposed() ? batch : batch + 1) : i;
+      sizes.push_back(
+          tensor::DimOp::create(rewriter, loc, fromRhs ? rhs : lhs, dim)
+              .getResult());
+    }
+    Value init = tensor::EmptyOp::create(rewriter, loc, sizes, f32);
+    Value zero = arith::ConstantOp::create(rewriter, loc,
+                                           rewriter.getF32FloatAttr(0.0f));
+    init = linalg::FillOp::create(rewriter, loc, zero, init).getResult(0);
+    Value accumulated =
+        linalg::GenericOp::create(
+            rewriter, loc, init.getType(), ValueRange{lhs, rhs}, init, maps,
+            iterators,
+            [&](OpBuilder &b, Location loc, ValueRange args) {
+              Value product = arith::MulFOp::create(b, loc, args[0], args[1]);
+              linalg::YieldOp::create(
+                  b, loc,
+                  arith::AddFOp::create(b, loc, args[2], product).getResult());
+            })
+            .getResult(0);
+
+    if (Value bias = op.getBias()) {
+      auto biasType = cast<RankedTensorType>(bias.getType());
+      AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
+      AffineMap biasMap =
+          biasType.getRank() == 1
+              ? AffineMap::get(rank, 0, getAffineDimExpr(rank - 1, context))
+              : identity;
+      accumulated = linalg::GenericOp::create(
+                        rewriter, loc, accumulated.getType(),
+                        ValueRange{accumulated, bias},
+                        createEmptyLike(rewriter, loc, accumulated, f32),
+                        ArrayRef<AffineMap>{identity, biasMap, identity},
+                        getParallel(rank),
+                        [&](OpBuilder &b, Location loc, ValueRange args) {
+                          linalg::YieldOp::create(
+                              b, loc,
+                              arith::AddFOp::create(
+                                  b, loc, args[0], scalarToF32(b, loc, args[1]))
+                                  .getResult());
+                        })
+                        .getResult(0);
+    }
+
+    SmallVector<Value> results;
+    Type resultElement = resultType.getElementType();
+    if (isNarrowFloat(resultElement)) {
+      results.push_back(QuantizeOp::create(
+          rewriter, loc, resultType, accumulated, op.getOutScale(),
+          /*random_bits=*/Value(), /*block=*/DenseI64ArrayAttr(),
+          op.getRoundingAttr(), op.getSaturationAttr()));
+    } else if (!resultElement.isF32()) {
+      results.push_back(
+          arith::TruncFOp::create(rewriter, loc, resultType, accumulated));
+    } else {
+      results.push_back(accumulated);
+    }
+    if (op.getAmax())
+      results.push_back(
+          AmaxOp::create(rewriter, loc, f32, accumulated, DenseI64ArrayAttr()));
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
+struct ConvertFP8ToLinalgPass
+    : mlir::fp8::impl::ConvertFP8ToLinalgPassBase<ConvertFP8ToLinalgPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populateFP8ToLinalgConversionPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+
+} // namespace
+
+void mlir::fp8::populateFP8ToLinalgConversionPatterns(
+    RewritePatternSet &patterns) {
+  // convert, bitcast and compute_scale are ElementwiseMappable, as are the
+  // arith ops the patterns below create on tensors.
+  linalg::populateElementwiseToLinalgConversionPatterns(patterns);
+  patterns.add<QuantizeToLinalg, DequantizeToLinalg, AmaxToLinalg,
+               ScaledMatmulToLinalg>(patterns.getContext());
+}
