@@ -31,16 +31,26 @@ namespace mlir::fp8 {
 using namespace mlir;
 using namespace mlir::fp8;
 
-/// The indexing map from an operand's iteration space to its scale:
-/// (d0, ..., dn) -> (d0 floordiv b0, ..., dn floordiv bn), or () for a
-/// per-tensor scale.
-static AffineMap getScaleMap(MLIRContext *context, unsigned rank,
+/// The indexing map from an operand's iteration space (of shape `shape`) to
+/// its scale: (d0, ..., dn) -> (d0 floordiv b0, ..., dn floordiv bn), or ()
+/// for a per-tensor scale. A block of 1 reads `di` and a block spanning the
+/// whole (static) dimension reads 0, so per-row and per-column scales stay
+/// projected permutations that the vectorizer broadcasts.
+static AffineMap getScaleMap(MLIRContext *context, ArrayRef<int64_t> shape,
                              std::optional<ArrayRef<int64_t>> block) {
+  unsigned rank = shape.size();
   if (!block)
     return AffineMap::get(rank, 0, context);
   SmallVector<AffineExpr> results;
-  for (auto [dim, size] : llvm::enumerate(*block))
-    results.push_back(getAffineDimExpr(dim, context).floorDiv(size));
+  for (auto [dim, size] : llvm::enumerate(*block)) {
+    AffineExpr index = getAffineDimExpr(dim, context);
+    if (size == 1)
+      results.push_back(index);
+    else if (!ShapedType::isDynamic(shape[dim]) && size >= shape[dim])
+      results.push_back(getAffineConstantExpr(0, context));
+    else
+      results.push_back(index.floorDiv(size));
+  }
   return AffineMap::get(rank, 0, results, context);
 }
 
@@ -104,8 +114,8 @@ struct QuantizeToLinalg : TensorPattern<QuantizeOp> {
     AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
     SmallVector<Value> inputs = {op.getInput(),
                                  getScaleOperand(rewriter, loc, op.getScale())};
-    SmallVector<AffineMap> maps = {identity,
-                                   getScaleMap(context, rank, op.getBlock())};
+    SmallVector<AffineMap> maps = {
+        identity, getScaleMap(context, type.getShape(), op.getBlock())};
     if (Value random = op.getRandomBits()) {
       inputs.push_back(random);
       maps.push_back(identity);
@@ -146,7 +156,8 @@ struct DequantizeToLinalg : TensorPattern<DequantizeOp> {
     SmallVector<Value> inputs = {op.getInput(),
                                  getScaleOperand(rewriter, loc, op.getScale())};
     SmallVector<AffineMap> maps = {
-        identity, getScaleMap(rewriter.getContext(), rank, op.getBlock()),
+        identity,
+        getScaleMap(rewriter.getContext(), type.getShape(), op.getBlock()),
         identity};
     Value init =
         createEmptyLike(rewriter, loc, op.getInput(), type.getElementType());
@@ -199,9 +210,10 @@ struct AmaxToLinalg : TensorPattern<AmaxOp> {
     Value zero = arith::ConstantOp::create(rewriter, loc,
                                            rewriter.getF32FloatAttr(0.0f));
     init = linalg::FillOp::create(rewriter, loc, zero, init).getResult(0);
-    SmallVector<AffineMap> maps = {
-        rewriter.getMultiDimIdentityMap(rank),
-        getScaleMap(rewriter.getContext(), rank, op.getBlock())};
+    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank),
+                                   getScaleMap(rewriter.getContext(),
+                                               inputType.getShape(),
+                                               op.getBlock())};
     SmallVector<utils::IteratorType> iterators(rank,
                                                utils::IteratorType::reduction);
     auto generic = linalg::GenericOp::create(

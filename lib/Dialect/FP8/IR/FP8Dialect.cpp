@@ -43,6 +43,26 @@ Operation *FP8Dialect::materializeConstant(OpBuilder &builder, Attribute value,
 }
 
 //===----------------------------------------------------------------------===//
+// HiF8Type
+//===----------------------------------------------------------------------===//
+
+// One byte, byte-aligned, like i8.
+llvm::TypeSize HiF8Type::getTypeSizeInBits(const DataLayout &,
+                                           DataLayoutEntryListRef) const {
+  return llvm::TypeSize::getFixed(8);
+}
+
+uint64_t HiF8Type::getABIAlignment(const DataLayout &,
+                                   DataLayoutEntryListRef) const {
+  return 1;
+}
+
+uint64_t HiF8Type::getPreferredAlignment(const DataLayout &,
+                                         DataLayoutEntryListRef) const {
+  return 1;
+}
+
+//===----------------------------------------------------------------------===//
 // Type helpers
 //===----------------------------------------------------------------------===//
 

@@ -5,9 +5,13 @@
 
 include "fp8/Dialect/FP8/IR/FP8Base.td"
 include "mlir/IR/BuiltinTypeInterfaces.td"
+include "mlir/Interfaces/DataLayoutInterfaces.td"
 
 def FP8_HiF8Type : FP8_Type<"HiF8", "hif8",
-    [VectorElementTypeInterface, MemRefElementTypeInterface]> {
+    [VectorElementTypeInterface, MemRefElementTypeInterface,
+     DeclareTypeInterfaceMethods<DataLayoutTypeInterface,
+                                 ["getTypeSizeInBits", "getABIAlignment",
+                                  "getPreferredAlignment"]>]> {
   let summary = "HiFloat8: Huawei's tapered 8-bit float";
   let description = [{
     HiFloat8 (arXiv 2409.16626) spends a prefix-coded "dot" field on a
@@ -18,7 +22,8 @@ def FP8_HiF8Type : FP8_Type<"HiF8", "hif8",
 
     It is an 8-bit dialect type, not a `FloatType`: LLVM's float semantics
     cannot describe a tapered format. It may be the element type of vectors,
-    tensors and memrefs, and lowers to `i8`. Constants are `i8` payloads plus
+    tensors and memrefs (one byte per element, byte-aligned in the data
+    layout), and lowers to `i8`. Constants are `i8` payloads plus
     `fp8.bitcast`.
 
     Example:

@@ -48,4 +48,35 @@ def FP8ExpandOpsPass : Pass<"fp8-expand"> {
   ];
 }
 
+def FP8VectorizeElementwisePass
+    : Pass<"fp8-vectorize-elementwise", "::mlir::func::FuncOp"> {
+  let summary = "Tile and vectorize element-wise linalg ops on tensors";
+  let description = [{
+    Tiles every element-wise `linalg` op on tensors (all loops parallel, all
+    indexing maps projected permutations or broadcasts: fp8 conversions,
+    quantization with per-tensor, per-row or per-column scales, and the
+    arith around them) to `1 x ... x 1 x vector-size` tiles and vectorizes
+    each tile with upstream's linalg vectorizer (masked for the remainder).
+    Scalar `fp8.convert` ops in the bodies become `fp8.convert` on vectors,
+    which `convert-fp8-to-llvm` expands into branch-free vector code. Ops it
+    cannot vectorize are left as they were (lowered to loops later).
+
+    Example: a `linalg.generic` over `tensor<4x1000xf32>` whose body is a
+    scalar `fp8.convert` becomes an `scf.for` nest over `vector<1x16xf32>`
+    tiles with `vector.transfer_read`, `fp8.convert` on the vector and
+    `vector.transfer_write`.
+  }];
+  let options = [
+    Option<"vectorSize", "vector-size", "int64_t", /*default=*/"16",
+           "Elements per vector along the innermost loop (>= 1)">,
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
 #endif // FP8_DIALECT_FP8_TRANSFORMS_PASSES_TD

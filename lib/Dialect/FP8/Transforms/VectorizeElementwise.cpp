@@ -1,0 +1,94 @@
+//===- VectorizeElementwise.cpp - Tile and vectorize element-wise linalg --===//
+
+#include "fp8/Dialect/FP8/Transforms/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "mlir/Interfaces/TilingInterface.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::fp8 {
+#define GEN_PASS_DEF_FP8VECTORIZEELEMENTWISEPASS
+#include "fp8/Dialect/FP8/Transforms/Passes.h.inc"
+} // namespace mlir::fp8
+
+using namespace mlir;
+
+/// Vectors of sub-byte elements (f4, f6, i4) are bit-packed in memory while
+/// memrefs of them hold one element per byte, so their transfers would read
+/// the wrong bits: such ops stay scalar.
+static bool hasByteSizedElements(Type type) {
+  Type element = getElementTypeOrSelf(type);
+  if (!element.isIntOrFloat())
+    return true;
+  return element.getIntOrFloatBitWidth() % 8 == 0;
+}
+
+/// All loops parallel and every operand read or written along a projected
+/// permutation of them (or broadcast): each output element depends on one
+/// element of each input, so any tile vectorizes.
+static bool isElementwiseOnTensors(linalg::LinalgOp op) {
+  return op.hasPureTensorSemantics() && op.getNumLoops() > 0 &&
+         llvm::all_of(op->getOperandTypes(), hasByteSizedElements) &&
+         op.getNumLoops() == op.getNumParallelLoops() &&
+         llvm::all_of(op.getIndexingMapsArray(), [](AffineMap map) {
+           return map.isProjectedPermutation(/*allowZeroInResults=*/true);
+         });
+}
+
+namespace {
+
+struct FP8VectorizeElementwisePass
+    : mlir::fp8::impl::FP8VectorizeElementwisePassBase<
+          FP8VectorizeElementwisePass> {
+  using FP8VectorizeElementwisePassBase::FP8VectorizeElementwisePassBase;
+
+  void runOnOperation() override {
+    if (vectorSize < 1) {
+      getOperation().emitError() << "fp8-vectorize-elementwise: vector-size "
+                                    "must be >= 1, got "
+                                 << static_cast<int64_t>(vectorSize);
+      return signalPassFailure();
+    }
+    SmallVector<linalg::LinalgOp> candidates;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (isElementwiseOnTensors(op))
+        candidates.push_back(op);
+    });
+
+    IRRewriter rewriter(&getContext());
+    for (linalg::LinalgOp op : candidates) {
+      unsigned rank = op.getNumLoops();
+      // Innermost tiles of vectorSize elements, or of the whole dimension
+      // where it is statically smaller (then no masks are needed).
+      SmallVector<int64_t> vectorSizes(rank, 1);
+      int64_t innermost = op.getStaticLoopRanges().back();
+      vectorSizes.back() = ShapedType::isDynamic(innermost)
+                               ? int64_t(vectorSize)
+                               : std::min<int64_t>(vectorSize, innermost);
+      SmallVector<bool> scalable(rank, false);
+      rewriter.setInsertionPoint(op);
+      FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+          rewriter, cast<TilingInterface>(op.getOperation()),
+          scf::SCFTilingOptions().setTileSizes(
+              getAsIndexOpFoldResult(&getContext(), vectorSizes)));
+      if (failed(tiled))
+        continue;
+      rewriter.replaceOp(op, tiled->replacements);
+      // A tile the vectorizer cannot handle stays a (small) linalg op and is
+      // lowered to loops later.
+      for (Operation *tile : tiled->tiledOps) {
+        rewriter.setInsertionPoint(tile);
+        FailureOr<linalg::VectorizationResult> vectorized =
+            linalg::vectorize(rewriter, tile, vectorSizes, scalable);
+        if (succeeded(vectorized))
+          rewriter.replaceOp(tile, vectorized->replacements);
+      }
+    }
+  }
+};
+
+} // namespace

@@ -1,0 +1,58 @@
+// RUN: fp8-opt %s -convert-fp8-to-linalg -fp8-vectorize-elementwise -split-input-file | FileCheck %s
+// RUN: fp8-opt %s -convert-fp8-to-linalg -fp8-vectorize-elementwise=vector-size=8 -split-input-file | FileCheck %s --check-prefix=EIGHT
+// RUN: not fp8-opt %s -fp8-vectorize-elementwise=vector-size=0 -split-input-file 2>&1 | FileCheck %s --check-prefix=BAD
+
+// BAD: fp8-vectorize-elementwise: vector-size must be >= 1, got 0
+
+// Row-scaled quantization: 1 x 16 tiles, the scale broadcast along the row,
+// masked on the last partial tile.
+// CHECK-LABEL: func @quantize_rows
+// CHECK: scf.for
+// CHECK: scf.for {{.*}} step %c16
+// CHECK: vector.create_mask %{{.*}}, %{{.*}} : vector<1x16xi1>
+// CHECK: vector.transfer_read {{.*}} : tensor<1x?xf32>, vector<1x16xf32>
+// CHECK: vector.transfer_read {{.*}} : tensor<1x1xf32>, vector<1x16xf32>
+// CHECK: %[[Q:.*]] = arith.divf %{{.*}}, %{{.*}} : vector<1x16xf32>
+// CHECK: fp8.convert %[[Q]] {rounding = #fp8.rounding<nearest_even>} : vector<1x16xf32> to vector<1x16xf8E4M3FN>
+// CHECK: vector.transfer_write
+// EIGHT-LABEL: func @quantize_rows
+// EIGHT: fp8.convert %{{.*}} : vector<1x8xf32> to vector<1x8xf8E4M3FN>
+func.func @quantize_rows(%x: tensor<4x1000xf32>, %s: tensor<4x1xf32>) -> tensor<4x1000xf8E4M3FN> {
+  %q = fp8.quantize %x, %s {block = array<i64: 1, 1000>} : tensor<4x1000xf32>, tensor<4x1xf32> to tensor<4x1000xf8E4M3FN>
+  return %q : tensor<4x1000xf8E4M3FN>
+}
+
+// -----
+
+// A static innermost dimension smaller than the vector size is one unmasked
+// vector.
+// CHECK-LABEL: func @small
+// CHECK-NOT: vector.create_mask
+// CHECK: fp8.convert %{{.*}} : vector<1x4xf8E5M2> to vector<1x4xf32>
+func.func @small(%q: tensor<8x4xf8E5M2>) -> tensor<8x4xf32> {
+  %x = fp8.convert %q : tensor<8x4xf8E5M2> to tensor<8x4xf32>
+  return %x : tensor<8x4xf32>
+}
+
+// -----
+
+// Sub-byte elements are bit-packed in vectors but not in memrefs: left scalar.
+// CHECK-LABEL: func @fp4_stays_scalar
+// CHECK: linalg.generic
+// CHECK: fp8.convert %{{.*}} : f32 to f4E2M1FN
+// CHECK-NOT: vector.transfer
+func.func @fp4_stays_scalar(%x: tensor<64xf32>) -> tensor<64xf4E2M1FN> {
+  %q = fp8.convert %x : tensor<64xf32> to tensor<64xf4E2M1FN>
+  return %q : tensor<64xf4E2M1FN>
+}
+
+// -----
+
+// Block scales read through floordiv maps are not element-wise: left as is.
+// CHECK-LABEL: func @blocks_stay
+// CHECK: linalg.generic
+// CHECK-NOT: vector.transfer
+func.func @blocks_stay(%x: tensor<4x256xf32>, %s: tensor<4x2xf32>) -> tensor<4x256xf8E4M3FN> {
+  %q = fp8.quantize %x, %s {block = array<i64: 1, 128>} : tensor<4x256xf32>, tensor<4x2xf32> to tensor<4x256xf8E4M3FN>
+  return %q : tensor<4x256xf8E4M3FN>
+}
