@@ -41,8 +41,11 @@ def ConvertFP8ToLinalgPass : Pass<"convert-fp8-to-linalg"> {
       tensors): element-wise `linalg.generic` ops, as
       `convert-elementwise-to-linalg` does;
     * `fp8.quantize` / `fp8.dequantize`: `linalg.generic` ops computing
-      `convert(x / s)` / `convert(q) * s` in f32, reading block scales
-      through `(d0 floordiv b0, ...)` indexing maps;
+      `convert(x / s)` / `convert(q) * s` in f32. A block of 1 or of a whole
+      dimension reads the scale along `di` or `0`; a block that divides its
+      static dimension splits it into `[dim / b, b]` (`tensor.expand_shape`,
+      collapsed back after), so the scale is read along the outer index; a
+      ragged or dynamic block reads it through `di floordiv b`;
     * `fp8.amax`: a `maximumf` reduction of `|x|` into a zero-filled f32
       tensor through the same block map;
     * `fp8.scaled_matmul`: its reference decomposition: both operands
@@ -56,9 +59,9 @@ def ConvertFP8ToLinalgPass : Pass<"convert-fp8-to-linalg"> {
         : tensor<4x256xf32>, tensor<4x2xf32> to tensor<4x256xf8E4M3FN>
     ```
 
-    becomes a `linalg.generic` whose scale operand has the indexing map
-    `(d0, d1) -> (d0, d1 floordiv 128)` and whose body is `arith.divf` and a
-    scalar `fp8.convert`.
+    becomes a `linalg.generic` over `tensor<4x2x128xf32>` whose scale
+    operand has the indexing map `(d0, d1, d2) -> (d0, d1)` and whose body is
+    `arith.divf` and a scalar `fp8.convert`.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -54,6 +54,81 @@ static AffineMap getScaleMap(MLIRContext *context, ArrayRef<int64_t> shape,
   return AffineMap::get(rank, 0, results, context);
 }
 
+namespace {
+/// The iteration space of an element-wise op whose scale has a block shape.
+/// When every block that is neither 1 nor the whole dimension divides its
+/// static dimension, that dimension is split into [dim / b, b] and the scale
+/// is read along the outer index: a projected permutation, which the
+/// vectorizer handles. Otherwise the space is the operand's and the scale is
+/// read through `floordiv` maps.
+struct BlockedSpace {
+  SmallVector<int64_t> shape;
+  /// Groups of expanded dimensions per original one; empty if not split.
+  SmallVector<ReassociationIndices> reassociation;
+  AffineMap scaleMap;
+};
+} // namespace
+
+static BlockedSpace getBlockedSpace(MLIRContext *context,
+                                    ArrayRef<int64_t> shape,
+                                    std::optional<ArrayRef<int64_t>> block) {
+  BlockedSpace space;
+  space.shape.assign(shape.begin(), shape.end());
+  space.scaleMap = getScaleMap(context, shape, block);
+  if (!block)
+    return space;
+  auto needsSplit = [&](int64_t dim, int64_t size) {
+    return size != 1 && (ShapedType::isDynamic(dim) || size < dim);
+  };
+  bool splittable =
+      llvm::all_of(llvm::zip_equal(shape, *block), [&](auto pair) {
+        auto [dim, size] = pair;
+        return !needsSplit(dim, size) ||
+               (!ShapedType::isDynamic(dim) && dim % size == 0);
+      });
+  bool anySplit = llvm::any_of(llvm::zip_equal(shape, *block), [&](auto pair) {
+    return needsSplit(std::get<0>(pair), std::get<1>(pair));
+  });
+  if (!splittable || !anySplit)
+    return space;
+  space.shape.clear();
+  SmallVector<AffineExpr> results;
+  for (auto [dim, size] : llvm::zip_equal(shape, *block)) {
+    int64_t first = space.shape.size();
+    if (needsSplit(dim, size)) {
+      space.shape.append({dim / size, size});
+      space.reassociation.push_back({first, first + 1});
+      results.push_back(getAffineDimExpr(first, context));
+      continue;
+    }
+    space.shape.push_back(dim);
+    space.reassociation.push_back({first});
+    results.push_back(size == 1 ? getAffineDimExpr(first, context)
+                                : getAffineConstantExpr(0, context));
+  }
+  space.scaleMap = AffineMap::get(space.shape.size(), 0, results, context);
+  return space;
+}
+
+/// `value` (a tensor like the op's input) viewed in `space`.
+static Value expandTo(OpBuilder &b, Location loc, const BlockedSpace &space,
+                      Value value) {
+  if (space.reassociation.empty())
+    return value;
+  auto type = cast<RankedTensorType>(value.getType());
+  return tensor::ExpandShapeOp::create(b, loc, type.clone(space.shape), value,
+                                       space.reassociation);
+}
+
+/// The generic's result `value` viewed back as `type`.
+static Value collapseFrom(OpBuilder &b, Location loc, const BlockedSpace &space,
+                          Value value, RankedTensorType type) {
+  if (space.reassociation.empty())
+    return value;
+  return tensor::CollapseShapeOp::create(b, loc, type, value,
+                                         space.reassociation);
+}
+
 /// A 0-d tensor scale is read as a scalar.
 static Value getScaleOperand(OpBuilder &b, Location loc, Value scale) {
   if (auto tensor = dyn_cast<RankedTensorType>(scale.getType()))
@@ -109,25 +184,25 @@ struct QuantizeToLinalg : TensorPattern<QuantizeOp> {
   LogicalResult lower(QuantizeOp op, PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto type = cast<RankedTensorType>(op.getType());
-    unsigned rank = type.getRank();
-    MLIRContext *context = rewriter.getContext();
+    BlockedSpace space =
+        getBlockedSpace(rewriter.getContext(), type.getShape(), op.getBlock());
+    unsigned rank = space.shape.size();
     AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
-    SmallVector<Value> inputs = {op.getInput(),
+    SmallVector<Value> inputs = {expandTo(rewriter, loc, space, op.getInput()),
                                  getScaleOperand(rewriter, loc, op.getScale())};
-    SmallVector<AffineMap> maps = {
-        identity, getScaleMap(context, type.getShape(), op.getBlock())};
+    SmallVector<AffineMap> maps = {identity, space.scaleMap};
     if (Value random = op.getRandomBits()) {
-      inputs.push_back(random);
+      inputs.push_back(expandTo(rewriter, loc, space, random));
       maps.push_back(identity);
     }
     maps.push_back(identity);
     Value init =
-        createEmptyLike(rewriter, loc, op.getInput(), type.getElementType());
+        createEmptyLike(rewriter, loc, inputs[0], type.getElementType());
     Rounding rounding = op.getEffectiveRounding();
     Saturation saturation = op.getSaturation();
     bool hasRandom = static_cast<bool>(op.getRandomBits());
-    rewriter.replaceOpWithNewOp<linalg::GenericOp>(
-        op, type, inputs, init, maps, getParallel(rank),
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, init.getType(), inputs, init, maps, getParallel(rank),
         [&](OpBuilder &b, Location loc, ValueRange args) {
           Value x = scalarToF32(b, loc, args[0]);
           Value scale = scalarToF32(b, loc, args[1]);
@@ -139,6 +214,8 @@ struct QuantizeToLinalg : TensorPattern<QuantizeOp> {
               SaturationAttr::get(b.getContext(), saturation));
           linalg::YieldOp::create(b, loc, convert.getResult());
         });
+    rewriter.replaceOp(
+        op, collapseFrom(rewriter, loc, space, generic.getResult(0), type));
     return success();
   }
 };
@@ -151,19 +228,17 @@ struct DequantizeToLinalg : TensorPattern<DequantizeOp> {
                       PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto type = cast<RankedTensorType>(op.getType());
-    unsigned rank = type.getRank();
+    BlockedSpace space =
+        getBlockedSpace(rewriter.getContext(), type.getShape(), op.getBlock());
+    unsigned rank = space.shape.size();
     AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
-    SmallVector<Value> inputs = {op.getInput(),
+    SmallVector<Value> inputs = {expandTo(rewriter, loc, space, op.getInput()),
                                  getScaleOperand(rewriter, loc, op.getScale())};
-    SmallVector<AffineMap> maps = {
-        identity,
-        getScaleMap(rewriter.getContext(), type.getShape(), op.getBlock()),
-        identity};
-    Value init =
-        createEmptyLike(rewriter, loc, op.getInput(), type.getElementType());
+    SmallVector<AffineMap> maps = {identity, space.scaleMap, identity};
     Type resultElement = type.getElementType();
-    rewriter.replaceOpWithNewOp<linalg::GenericOp>(
-        op, type, inputs, init, maps, getParallel(rank),
+    Value init = createEmptyLike(rewriter, loc, inputs[0], resultElement);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, init.getType(), inputs, init, maps, getParallel(rank),
         [&](OpBuilder &b, Location loc, ValueRange args) {
           Value decoded = scalarToF32(b, loc, args[0]);
           Value scale = scalarToF32(b, loc, args[1]);
@@ -172,6 +247,8 @@ struct DequantizeToLinalg : TensorPattern<DequantizeOp> {
             product = arith::TruncFOp::create(b, loc, resultElement, product);
           linalg::YieldOp::create(b, loc, product);
         });
+    rewriter.replaceOp(
+        op, collapseFrom(rewriter, loc, space, generic.getResult(0), type));
     return success();
   }
 };

@@ -42,16 +42,21 @@ func.func @quantize_stochastic(%x: tensor<?xbf16>, %s: f32, %r: tensor<?xi32>) -
 
 // -----
 
-// MX dequantize: E8M0 scales are decoded with fp8.convert in the body.
-// CHECK-DAG: #[[BLOCK:.*]] = affine_map<(d0, d1) -> (d0, d1 floordiv 32)>
+// MX dequantize: 64 columns in blocks of 32 split into [2, 32], so the scale
+// is read along (d0, d1); E8M0 scales are decoded with fp8.convert.
+// CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-DAG: #[[BLOCK:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
 // CHECK-LABEL: func @dequantize_mx
-// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[BLOCK]], #{{.*}}]
+// CHECK: %[[E:.*]] = tensor.expand_shape %{{.*}} {{\[}}[0], [1, 2]] output_shape [8, 2, 32] : tensor<8x64xf4E2M1FN> into tensor<8x2x32xf4E2M1FN>
+// CHECK: %[[G:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[BLOCK]], #[[ID]]]
+// CHECK-SAME: ins(%[[E]], %{{.*}} : tensor<8x2x32xf4E2M1FN>, tensor<8x2xf8E8M0FNU>)
 // CHECK: ^bb0(%[[Q:.*]]: f4E2M1FN, %[[S:.*]]: f8E8M0FNU, %{{.*}}: bf16):
 // CHECK:   %[[QF:.*]] = fp8.convert %[[Q]] : f4E2M1FN to f32
 // CHECK:   %[[SF:.*]] = fp8.convert %[[S]] : f8E8M0FNU to f32
 // CHECK:   %[[M:.*]] = arith.mulf %[[QF]], %[[SF]] : f32
 // CHECK:   %[[T:.*]] = arith.truncf %[[M]] : f32 to bf16
 // CHECK:   linalg.yield %[[T]]
+// CHECK: tensor.collapse_shape %[[G]] {{\[}}[0], [1, 2]] : tensor<8x2x32xbf16> into tensor<8x64xbf16>
 func.func @dequantize_mx(%q: tensor<8x64xf4E2M1FN>, %s: tensor<8x2xf8E8M0FNU>) -> tensor<8x64xbf16> {
   %x = fp8.dequantize %q, %s {block = array<i64: 1, 32>} : tensor<8x64xf4E2M1FN>, tensor<8x2xf8E8M0FNU> to tensor<8x64xbf16>
   return %x : tensor<8x64xbf16>

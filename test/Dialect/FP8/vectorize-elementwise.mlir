@@ -48,11 +48,25 @@ func.func @fp4_stays_scalar(%x: tensor<64xf32>) -> tensor<64xf4E2M1FN> {
 
 // -----
 
-// Block scales read through floordiv maps are not element-wise: left as is.
-// CHECK-LABEL: func @blocks_stay
-// CHECK: linalg.generic
-// CHECK-NOT: vector.transfer
-func.func @blocks_stay(%x: tensor<4x256xf32>, %s: tensor<4x2xf32>) -> tensor<4x256xf8E4M3FN> {
+// A block that divides its dimension splits it ([4, 256] -> [4, 2, 128]) so
+// the scale is read along a projected permutation, and vectorizes.
+// CHECK-LABEL: func @blocks_split
+// CHECK: tensor.expand_shape %{{.*}} {{\[}}[0], [1, 2]] output_shape [4, 2, 128]
+// CHECK: fp8.convert %{{.*}} : vector<1x1x16xf32> to vector<1x1x16xf8E4M3FN>
+// CHECK: tensor.collapse_shape
+func.func @blocks_split(%x: tensor<4x256xf32>, %s: tensor<4x2xf32>) -> tensor<4x256xf8E4M3FN> {
   %q = fp8.quantize %x, %s {block = array<i64: 1, 128>} : tensor<4x256xf32>, tensor<4x2xf32> to tensor<4x256xf8E4M3FN>
   return %q : tensor<4x256xf8E4M3FN>
+}
+
+// -----
+
+// Ragged blocks are read through floordiv maps, which are not element-wise
+// to the vectorizer: left as they are.
+// CHECK-LABEL: func @ragged_blocks_stay
+// CHECK: linalg.generic
+// CHECK-NOT: vector.transfer
+func.func @ragged_blocks_stay(%x: tensor<4x300xf32>, %s: tensor<4x3xf32>) -> tensor<4x300xf8E4M3FN> {
+  %q = fp8.quantize %x, %s {block = array<i64: 1, 128>} : tensor<4x300xf32>, tensor<4x3xf32> to tensor<4x300xf8E4M3FN>
+  return %q : tensor<4x300xf8E4M3FN>
 }

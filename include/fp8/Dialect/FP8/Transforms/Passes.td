@@ -54,8 +54,8 @@ def FP8VectorizeElementwisePass
   let description = [{
     Tiles every element-wise `linalg` op on tensors (all loops parallel, all
     indexing maps projected permutations or broadcasts: fp8 conversions,
-    quantization with per-tensor, per-row or per-column scales, and the
-    arith around them) to `1 x ... x 1 x vector-size` tiles and vectorizes
+    quantization with per-tensor, per-row, per-column or evenly dividing
+    block scales, and the arith around them; not sub-byte element types) to `1 x ... x 1 x vector-size` tiles and vectorizes
     each tile with upstream's linalg vectorizer (masked for the remainder).
     Scalar `fp8.convert` ops in the bodies become `fp8.convert` on vectors,
     which `convert-fp8-to-llvm` expands into branch-free vector code. Ops it
