@@ -24,12 +24,16 @@
 using namespace mlir;
 
 void mlir::fp8::buildFP8CPUPipeline(OpPassManager &pm) {
-  // Tensors: fp8 ops and element-wise arith to linalg, fused.
+  // Tensors: fp8 ops and element-wise arith to linalg. Contractions are
+  // register-tiled and vectorized before element-wise fusion, so that their
+  // (dequantized) operands are materialized once rather than decoded in the
+  // inner loop; then the element-wise ops (conversions, quantization) are
+  // fused and become loops over 16-lane vectors. What is left stays linalg
+  // and becomes scalar loops.
   pm.addNestedPass<func::FuncOp>(createConvertFP8ToLinalgPass());
-  pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
   pm.addPass(createCanonicalizerPass());
-  // Element-wise ops (conversions, per-tensor / per-row quantization) become
-  // loops over vectors; the rest stays linalg and becomes scalar loops.
+  pm.addNestedPass<func::FuncOp>(createFP8VectorizeContractionsPass());
+  pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
   pm.addNestedPass<func::FuncOp>(createFP8VectorizeElementwisePass());
   pm.addNestedPass<func::FuncOp>(vector::createLowerVectorMaskPass());
   pm.addPass(createCanonicalizerPass());
@@ -54,7 +58,10 @@ void mlir::fp8::buildFP8CPUPipeline(OpPassManager &pm) {
   pm.addPass(createLowerAffinePass());
   // Transfers to loads / masked loads and broadcasts (which convert-to-llvm
   // does not do), then everything else.
-  pm.addPass(createConvertVectorToLLVMPass());
+  ConvertVectorToLLVMPassOptions vectorToLLVM;
+  vectorToLLVM.vectorContractLowering =
+      vector::VectorContractLowering::OuterProduct;
+  pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());

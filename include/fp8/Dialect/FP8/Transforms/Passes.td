@@ -79,4 +79,34 @@ def FP8VectorizeElementwisePass
   ];
 }
 
+def FP8VectorizeContractionsPass
+    : Pass<"fp8-vectorize-contractions", "::mlir::func::FuncOp"> {
+  let summary = "Register-tile and vectorize matmul-like linalg ops on tensors";
+  let description = [{
+    Tiles every contraction on tensors with one M, one N and one K dimension
+    (`linalg.matmul`, `batch_matmul`, transposed forms, and the f32
+    contraction of `fp8.scaled_matmul`'s reference decomposition) to
+    `tile-m x tile-n x tile-k` tiles (batch dimensions by 1) and vectorizes
+    each into a `vector.contract` (masked on partial tiles). After
+    bufferization, hoisting the accumulator's transfers out of the K loop and
+    lowering the contraction to outer products gives a register-blocked FMA
+    loop; `fp8-cpu-pipeline` does both.
+  }];
+  let options = [
+    Option<"tileM", "tile-m", "int64_t", /*default=*/"8",
+           "Rows of the register tile (>= 1)">,
+    Option<"tileN", "tile-n", "int64_t", /*default=*/"32",
+           "Columns of the register tile (>= 1)">,
+    Option<"tileK", "tile-k", "int64_t", /*default=*/"1",
+           "Reduction steps per vector.contract (>= 1)">,
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
 #endif // FP8_DIALECT_FP8_TRANSFORMS_PASSES_TD
