@@ -38,9 +38,14 @@ namespace {
 
 template <typename T> using Memref1D = StridedMemRefType<T, 1>;
 template <typename T> using Memref2D = StridedMemRefType<T, 2>;
+template <typename T> using Memref3D = StridedMemRefType<T, 3>;
 
 template <typename T> T &at(Memref1D<T> *m, int64_t i) {
   return m->data[m->offset + i * m->strides[0]];
+}
+template <typename T> T &at(Memref3D<T> *m, int64_t i, int64_t j, int64_t k) {
+  return m->data[m->offset + i * m->strides[0] + j * m->strides[1] +
+                 k * m->strides[2]];
 }
 template <typename T> T &at(Memref2D<T> *m, int64_t i, int64_t j) {
   return m->data[m->offset + i * m->strides[0] + j * m->strides[1]];
@@ -648,4 +653,78 @@ _mlir_ciface_fp8rt_check_amax(Memref2D<float> *x, Memref2D<float> *amax,
   report.print(what, amax->sizes[0] * amax->sizes[1]);
 }
 
+/// Fills `out` with normally distributed values (mean 0, deviation `sigma`)
+/// from `seed`.
+MLIR_CRUNNERUTILS_EXPORT void
+_mlir_ciface_fp8rt_fill_normal_3d_f32(Memref3D<float> *out, float sigma,
+                                      int32_t seed) {
+  std::mt19937 engine(static_cast<uint32_t>(seed));
+  std::normal_distribution<float> normal(0.0f, sigma);
+  for (int64_t i = 0; i < out->sizes[0]; ++i)
+    for (int64_t j = 0; j < out->sizes[1]; ++j)
+      for (int64_t k = 0; k < out->sizes[2]; ++k)
+        at(out, i, j, k) = normal(engine);
+}
+
+/// Checks d = scaled_matmul(a, b) against an f64 reference. a is [B, M, K]
+/// and b is [B, K, N] (or [B, N, K] if `transposed`), as codes of
+/// `formatA` / `formatB` with f32 scales over blocks (a0, a1, a2) and
+/// (b0, b1, b2). Each operand is dequantized in f32 as fp8.dequantize does;
+/// the products and sums are exact in f64. The f32 result may differ by the
+/// error bound of f32 accumulation in any order, gamma_(K+1) * sum_k
+/// |a_k b_k| (gamma_n = n u / (1 - n u), u = 2^-24), which covers the
+/// products' and the final rounding.
+MLIR_CRUNNERUTILS_EXPORT void _mlir_ciface_fp8rt_check_scaled_matmul(
+    Memref3D<int8_t> *a, Memref3D<float> *sa, int32_t formatA, int64_t a0,
+    int64_t a1, int64_t a2, Memref3D<int8_t> *b, Memref3D<float> *sb,
+    int32_t formatB, int64_t b0, int64_t b1, int64_t b2, int32_t transposed,
+    Memref3D<float> *d) {
+  Report report;
+  int64_t batch = d->sizes[0], m = d->sizes[1], n = d->sizes[2];
+  int64_t k = a->sizes[2];
+  double u = std::ldexp(1.0, -24);
+  double gamma = (k + 1) * u / (1 - (k + 1) * u);
+  double worst = 0;
+  auto lhs = [&](int64_t bi, int64_t i, int64_t kk) {
+    uint8_t code = static_cast<uint8_t>(at(a, bi, i, kk));
+    return fp8::dequantize(toFormat(formatA), code,
+                           at(sa, bi / a0, i / a1, kk / a2));
+  };
+  auto rhs = [&](int64_t bi, int64_t kk, int64_t j) {
+    int64_t r = transposed ? j : kk, c = transposed ? kk : j;
+    uint8_t code = static_cast<uint8_t>(at(b, bi, r, c));
+    return fp8::dequantize(toFormat(formatB), code,
+                           at(sb, bi / b0, r / b1, c / b2));
+  };
+  for (int64_t bi = 0; bi < batch; ++bi)
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        double exact = 0, magnitude = 0;
+        for (int64_t kk = 0; kk < k; ++kk) {
+          double product = static_cast<double>(lhs(bi, i, kk)) *
+                           static_cast<double>(rhs(bi, kk, j));
+          exact += product;
+          magnitude += std::fabs(product);
+        }
+        double got = at(d, bi, i, j);
+        double error = std::fabs(got - exact);
+        double bound = gamma * magnitude;
+        if (bound > 0)
+          worst = std::max(worst, error / bound);
+        if (!(error <= bound))
+          report.mismatch([&](char *buf, size_t size) {
+            std::snprintf(buf, size,
+                          "[%" PRId64 "][%" PRId64 "][%" PRId64
+                          "] got %.9g, f64 reference %.9g, bound %.3g",
+                          bi, i, j, got, exact, bound);
+          });
+      }
+  char what[160];
+  std::snprintf(what, sizeof(what),
+                "scaled_matmul %s x %s%s [%" PRId64 "x%" PRId64 "x%" PRId64
+                "x%" PRId64 "] (worst error %.2f of the bound)",
+                formatName(formatA), formatName(formatB),
+                transposed ? " (rhs transposed)" : "", batch, m, n, k, worst);
+  report.print(what, batch * m * n);
+}
 } // extern "C"
