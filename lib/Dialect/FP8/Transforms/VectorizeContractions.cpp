@@ -2,11 +2,10 @@
 
 #include "fp8/Dialect/FP8/Transforms/Passes.h"
 
+#include "TileAndVectorize.h"
+
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
-#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/IR/PatternMatch.h"
-#include "mlir/Interfaces/TilingInterface.h"
 
 namespace mlir::fp8 {
 #define GEN_PASS_DEF_FP8VECTORIZECONTRACTIONSPASS
@@ -49,30 +48,8 @@ struct FP8VectorizeContractionsPass
       sizes[dims->m.front()] = tileM;
       sizes[dims->n.front()] = tileN;
       sizes[dims->k.front()] = tileK;
-      SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-      for (auto [size, range] : llvm::zip_equal(sizes, ranges))
-        if (!ShapedType::isDynamic(range))
-          size = std::min(size, range);
-      SmallVector<bool> scalable(sizes.size(), false);
-      rewriter.setInsertionPoint(op);
-      FailureOr<scf::SCFTilingResult> tiled =
-          scf::tileUsingSCF(rewriter, cast<TilingInterface>(op.getOperation()),
-                            scf::SCFTilingOptions().setTileSizes(
-                                getAsIndexOpFoldResult(&getContext(), sizes)));
-      if (failed(tiled))
-        continue;
-      rewriter.replaceOp(op, tiled->replacements);
-      for (Operation *tile : tiled->tiledOps) {
-        rewriter.setInsertionPoint(tile);
-        FailureOr<linalg::VectorizationResult> vectorized =
-            linalg::vectorize(rewriter, tile, sizes, scalable,
-                              /*vectorizeNDExtract=*/false,
-                              /*flatten1DDepthwiseConv=*/false,
-                              /*assumeDynamicDimsMatchVecSizes=*/false,
-                              /*createNamedContraction=*/true);
-        if (succeeded(vectorized))
-          rewriter.replaceOp(tile, vectorized->replacements);
-      }
+      (void)mlir::fp8::tileAndVectorize(rewriter, op, sizes,
+                                        /*createNamedContraction=*/true);
     }
   }
 };

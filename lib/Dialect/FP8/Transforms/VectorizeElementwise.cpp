@@ -2,12 +2,11 @@
 
 #include "fp8/Dialect/FP8/Transforms/Passes.h"
 
+#include "TileAndVectorize.h"
+
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
-#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/TypeUtilities.h"
-#include "mlir/Interfaces/TilingInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::fp8 {
@@ -61,32 +60,12 @@ struct FP8VectorizeElementwisePass
 
     IRRewriter rewriter(&getContext());
     for (linalg::LinalgOp op : candidates) {
-      unsigned rank = op.getNumLoops();
-      // Innermost tiles of vectorSize elements, or of the whole dimension
-      // where it is statically smaller (then no masks are needed).
-      SmallVector<int64_t> vectorSizes(rank, 1);
-      int64_t innermost = op.getStaticLoopRanges().back();
-      vectorSizes.back() = ShapedType::isDynamic(innermost)
-                               ? int64_t(vectorSize)
-                               : std::min<int64_t>(vectorSize, innermost);
-      SmallVector<bool> scalable(rank, false);
-      rewriter.setInsertionPoint(op);
-      FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
-          rewriter, cast<TilingInterface>(op.getOperation()),
-          scf::SCFTilingOptions().setTileSizes(
-              getAsIndexOpFoldResult(&getContext(), vectorSizes)));
-      if (failed(tiled))
-        continue;
-      rewriter.replaceOp(op, tiled->replacements);
-      // A tile the vectorizer cannot handle stays a (small) linalg op and is
-      // lowered to loops later.
-      for (Operation *tile : tiled->tiledOps) {
-        rewriter.setInsertionPoint(tile);
-        FailureOr<linalg::VectorizationResult> vectorized =
-            linalg::vectorize(rewriter, tile, vectorSizes, scalable);
-        if (succeeded(vectorized))
-          rewriter.replaceOp(tile, vectorized->replacements);
-      }
+      // Innermost tiles of vectorSize elements (or of the whole dimension
+      // where it is statically smaller: no masks then).
+      SmallVector<int64_t> sizes(op.getNumLoops(), 1);
+      sizes.back() = vectorSize;
+      (void)mlir::fp8::tileAndVectorize(rewriter, op, sizes,
+                                        /*createNamedContraction=*/false);
     }
   }
 };
