@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # CPU benchmarks: brings build/bin/fp8-opt up to date (scripts/setup.sh on a
-# fresh machine), then runs bench/cpu.py, which prints one table and writes
-# bench/results/cpu.json. About a minute.
+# fresh machine), then runs bench/cpu.py, which prints the tables and writes
+# bench/results/cpu.json. About three minutes (conversions, then scaled matmul).
 #
 #   bench/run-cpu.sh                   the full run
 #   bench/run-cpu.sh --quick           a smoke test (small arrays, one short run)
