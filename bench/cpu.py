@@ -849,6 +849,36 @@ def mm_blocks(lb, rb, m, n, k):
     return attr, (lb, (m // lb[0], k // lb[1])), (rb, (k // rb[0], n // rb[1]))
 
 
+def mm_input(name, suffix, tensor, hash_constants, magnitude_dim,
+             magnitude_modulus, offset):
+    """A deterministic f32 matmul operand (a linalg.generic on `tensor`):
+    ((i * a + j * b) mod p - offset) * (1 + index mod q) / 64, where the
+    index is i (rows of different magnitudes) or j (columns), so that the
+    scales matter. The constants are SSA names defined by the program."""
+    ca, cb, cp = hash_constants
+    return f"""  %e_{suffix} = tensor.empty() : {tensor}
+  %{name} = linalg.generic {{indexing_maps = [affine_map<(i, j) -> (i, j)>],
+      iterator_types = ["parallel", "parallel"]}} outs(%e_{suffix} : {tensor}) {{
+  ^bb0(%o: f32):
+    %i = linalg.index 0 : index
+    %j = linalg.index 1 : index
+    %h0 = arith.muli %i, %{ca} : index
+    %h1 = arith.muli %j, %{cb} : index
+    %h2 = arith.addi %h0, %h1 : index
+    %h = arith.remui %h2, %{cp} : index
+    %r = arith.remui %{"ij"[magnitude_dim]}, %{magnitude_modulus} : index
+    %hi = arith.index_cast %h : index to i32
+    %ri = arith.index_cast %r : index to i32
+    %hf = arith.sitofp %hi : i32 to f32
+    %rf = arith.sitofp %ri : i32 to f32
+    %v0 = arith.subf %hf, %{offset} : f32
+    %mag = arith.addf %rf, %f1 : f32
+    %v1 = arith.mulf %v0, %mag : f32
+    %v = arith.mulf %v1, %f_inv64 : f32
+    linalg.yield %v : f32
+  }} -> {tensor}"""
+
+
 def mm_program(m, n, k, rounds, scalings, with_f32, with_peak, tag):
     """One program at M x N x K: the scaled matmuls (operands and scales as
     function arguments: tensors), the f32 linalg.matmul, the FMA peak loop,
@@ -862,48 +892,10 @@ def mm_program(m, n, k, rounds, scalings, with_f32, with_peak, tag):
     funcs, calls, setup, checks = [], [], [], []
     # Inputs: deterministic, with rows / columns of different magnitudes so
     # that the scales matter.
-    setup.append(f"""  %e_mk = tensor.empty() : {mk}
-  %a = linalg.generic {{indexing_maps = [affine_map<(i, j) -> (i, j)>],
-      iterator_types = ["parallel", "parallel"]}} outs(%e_mk : {mk}) {{
-  ^bb0(%o: f32):
-    %i = linalg.index 0 : index
-    %j = linalg.index 1 : index
-    %h0 = arith.muli %i, %c131 : index
-    %h1 = arith.muli %j, %c71 : index
-    %h2 = arith.addi %h0, %h1 : index
-    %h = arith.remui %h2, %c257 : index
-    %r = arith.remui %i, %c7 : index
-    %hi = arith.index_cast %h : index to i32
-    %ri = arith.index_cast %r : index to i32
-    %hf = arith.sitofp %hi : i32 to f32
-    %rf = arith.sitofp %ri : i32 to f32
-    %v0 = arith.subf %hf, %f128 : f32
-    %mag = arith.addf %rf, %f1 : f32
-    %v1 = arith.mulf %v0, %mag : f32
-    %v = arith.mulf %v1, %f_inv64 : f32
-    linalg.yield %v : f32
-  }} -> {mk}
-  %e_kn = tensor.empty() : {kn}
-  %b = linalg.generic {{indexing_maps = [affine_map<(i, j) -> (i, j)>],
-      iterator_types = ["parallel", "parallel"]}} outs(%e_kn : {kn}) {{
-  ^bb0(%o: f32):
-    %i = linalg.index 0 : index
-    %j = linalg.index 1 : index
-    %h0 = arith.muli %i, %c37 : index
-    %h1 = arith.muli %j, %c101 : index
-    %h2 = arith.addi %h0, %h1 : index
-    %h = arith.remui %h2, %c263 : index
-    %r = arith.remui %j, %c5 : index
-    %hi = arith.index_cast %h : index to i32
-    %ri = arith.index_cast %r : index to i32
-    %hf = arith.sitofp %hi : i32 to f32
-    %rf = arith.sitofp %ri : i32 to f32
-    %v0 = arith.subf %hf, %f131 : f32
-    %mag = arith.addf %rf, %f1 : f32
-    %v1 = arith.mulf %v0, %mag : f32
-    %v = arith.mulf %v1, %f_inv64 : f32
-    linalg.yield %v : f32
-  }} -> {kn}""")
+    setup.append(mm_input("a", "mk", mk, ("c131", "c71", "c257"), 0, "c7",
+                          "f128"))
+    setup.append(mm_input("b", "kn", kn, ("c37", "c101", "c263"), 1, "c5",
+                          "f131"))
     names = []
     for stag, _, lb, rb, sty in scalings:
         attr, ls, rs = mm_blocks(lb, rb, m, n, k)
