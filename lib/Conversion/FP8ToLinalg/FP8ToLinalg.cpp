@@ -13,6 +13,7 @@
 
 #include "fp8/Conversion/Passes.h"
 #include "fp8/Dialect/FP8/IR/FP8Dialect.h"
+#include "fp8/Dialect/FP8/Utils/ScaledMatmul.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -137,16 +138,6 @@ static Value getScaleOperand(OpBuilder &b, Location loc, Value scale) {
   return scale;
 }
 
-/// `value` (a scalar of any float type the fp8 ops take) as f32.
-static Value scalarToF32(OpBuilder &b, Location loc, Value value) {
-  Type type = value.getType();
-  if (type.isF32())
-    return value;
-  if (isNarrowFloat(type))
-    return ConvertOp::create(b, loc, b.getF32Type(), value);
-  return arith::ExtFOp::create(b, loc, b.getF32Type(), value);
-}
-
 /// An empty tensor shaped like `like` (dynamic sizes read from it) with
 /// `elementType`.
 static Value createEmptyLike(OpBuilder &b, Location loc, Value like,
@@ -204,8 +195,8 @@ struct QuantizeToLinalg : TensorPattern<QuantizeOp> {
     auto generic = linalg::GenericOp::create(
         rewriter, loc, init.getType(), inputs, init, maps, getParallel(rank),
         [&](OpBuilder &b, Location loc, ValueRange args) {
-          Value x = scalarToF32(b, loc, args[0]);
-          Value scale = scalarToF32(b, loc, args[1]);
+          Value x = emitToF32(b, loc, args[0]);
+          Value scale = emitToF32(b, loc, args[1]);
           Value quotient = arith::DivFOp::create(b, loc, x, scale);
           auto convert = ConvertOp::create(
               b, loc, type.getElementType(), quotient,
@@ -240,8 +231,8 @@ struct DequantizeToLinalg : TensorPattern<DequantizeOp> {
     auto generic = linalg::GenericOp::create(
         rewriter, loc, init.getType(), inputs, init, maps, getParallel(rank),
         [&](OpBuilder &b, Location loc, ValueRange args) {
-          Value decoded = scalarToF32(b, loc, args[0]);
-          Value scale = scalarToF32(b, loc, args[1]);
+          Value decoded = emitToF32(b, loc, args[0]);
+          Value scale = emitToF32(b, loc, args[1]);
           Value product = arith::MulFOp::create(b, loc, decoded, scale);
           if (!resultElement.isF32())
             product = arith::TruncFOp::create(b, loc, resultElement, product);
@@ -297,7 +288,7 @@ struct AmaxToLinalg : TensorPattern<AmaxOp> {
         rewriter, loc, init.getType(), input, init, maps, iterators,
         [&](OpBuilder &b, Location loc, ValueRange args) {
           Value magnitude =
-              math::AbsFOp::create(b, loc, scalarToF32(b, loc, args[0]));
+              math::AbsFOp::create(b, loc, emitToF32(b, loc, args[0]));
           // maximumf propagates NaN, as amax must.
           Value max = arith::MaximumFOp::create(b, loc, args[1], magnitude);
           linalg::YieldOp::create(b, loc, max);
@@ -377,46 +368,7 @@ struct ScaledMatmulToLinalg : OpRewritePattern<ScaledMatmulOp> {
             })
             .getResult(0);
 
-    if (Value bias = op.getBias()) {
-      auto biasType = cast<RankedTensorType>(bias.getType());
-      AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
-      AffineMap biasMap =
-          biasType.getRank() == 1
-              ? AffineMap::get(rank, 0, getAffineDimExpr(rank - 1, context))
-              : identity;
-      accumulated = linalg::GenericOp::create(
-                        rewriter, loc, accumulated.getType(),
-                        ValueRange{accumulated, bias},
-                        createEmptyLike(rewriter, loc, accumulated, f32),
-                        ArrayRef<AffineMap>{identity, biasMap, identity},
-                        getParallel(rank),
-                        [&](OpBuilder &b, Location loc, ValueRange args) {
-                          linalg::YieldOp::create(
-                              b, loc,
-                              arith::AddFOp::create(
-                                  b, loc, args[0], scalarToF32(b, loc, args[1]))
-                                  .getResult());
-                        })
-                        .getResult(0);
-    }
-
-    SmallVector<Value> results;
-    Type resultElement = resultType.getElementType();
-    if (isNarrowFloat(resultElement)) {
-      results.push_back(QuantizeOp::create(
-          rewriter, loc, resultType, accumulated, op.getOutScale(),
-          /*random_bits=*/Value(), /*block=*/DenseI64ArrayAttr(),
-          op.getRoundingAttr(), op.getSaturationAttr()));
-    } else if (!resultElement.isF32()) {
-      results.push_back(
-          arith::TruncFOp::create(rewriter, loc, resultType, accumulated));
-    } else {
-      results.push_back(accumulated);
-    }
-    if (op.getAmax())
-      results.push_back(
-          AmaxOp::create(rewriter, loc, f32, accumulated, DenseI64ArrayAttr()));
-    rewriter.replaceOp(op, results);
+    rewriter.replaceOp(op, emitScaledMatmulEpilogue(rewriter, op, accumulated));
     return success();
   }
 };

@@ -1,0 +1,76 @@
+//===- ScaledMatmul.cpp - Pieces shared by scaled_matmul lowerings --------===//
+
+#include "fp8/Dialect/FP8/Utils/ScaledMatmul.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/TypeUtilities.h"
+
+using namespace mlir;
+using namespace mlir::fp8;
+
+Value mlir::fp8::emitToF32(OpBuilder &builder, Location loc, Value value) {
+  Type type = value.getType();
+  Type element = getElementTypeOrSelf(type);
+  if (element.isF32())
+    return value;
+  Type f32 = builder.getF32Type();
+  Type result = isa<ShapedType>(type) ? cast<ShapedType>(type).clone(f32) : f32;
+  if (isNarrowFloat(element))
+    return ConvertOp::create(builder, loc, result, value);
+  return arith::ExtFOp::create(builder, loc, result, value);
+}
+
+SmallVector<Value> mlir::fp8::emitScaledMatmulEpilogue(OpBuilder &b,
+                                                       ScaledMatmulOp op,
+                                                       Value accumulated) {
+  Location loc = op.getLoc();
+  Type f32 = b.getF32Type();
+  auto resultType = cast<RankedTensorType>(op.getResult().getType());
+  unsigned rank = resultType.getRank();
+  MLIRContext *context = b.getContext();
+
+  if (Value bias = op.getBias()) {
+    auto biasType = cast<RankedTensorType>(bias.getType());
+    AffineMap identity = b.getMultiDimIdentityMap(rank);
+    AffineMap biasMap =
+        biasType.getRank() == 1
+            ? AffineMap::get(rank, 0, getAffineDimExpr(rank - 1, context))
+            : identity;
+    SmallVector<OpFoldResult> sizes =
+        tensor::getMixedSizes(b, loc, accumulated);
+    Value init = tensor::EmptyOp::create(b, loc, sizes, f32);
+    accumulated =
+        linalg::GenericOp::create(
+            b, loc, accumulated.getType(), ValueRange{accumulated, bias}, init,
+            ArrayRef<AffineMap>{identity, biasMap, identity},
+            SmallVector<utils::IteratorType>(rank,
+                                             utils::IteratorType::parallel),
+            [&](OpBuilder &b, Location loc, ValueRange args) {
+              linalg::YieldOp::create(
+                  b, loc,
+                  arith::AddFOp::create(b, loc, args[0],
+                                        emitToF32(b, loc, args[1]))
+                      .getResult());
+            })
+            .getResult(0);
+  }
+
+  SmallVector<Value> results;
+  Type resultElement = resultType.getElementType();
+  if (isNarrowFloat(resultElement)) {
+    results.push_back(QuantizeOp::create(
+        b, loc, resultType, accumulated, op.getOutScale(),
+        /*random_bits=*/Value(), /*block=*/DenseI64ArrayAttr(),
+        op.getRoundingAttr(), op.getSaturationAttr()));
+  } else if (!resultElement.isF32()) {
+    results.push_back(arith::TruncFOp::create(b, loc, resultType, accumulated));
+  } else {
+    results.push_back(accumulated);
+  }
+  if (op.getAmax())
+    results.push_back(
+        AmaxOp::create(b, loc, f32, accumulated, DenseI64ArrayAttr()));
+  return results;
+}
