@@ -32,6 +32,28 @@ config.substitutions.append(
     ("%fp8_test_runtime",
      shared_lib(os.path.join(config.fp8_obj_root, "lib"), "fp8_test_runtime")))
 
+config.substitutions.append(
+    ("%fp8_runtime",
+     shared_lib(os.path.join(config.fp8_obj_root, "lib"), "fp8_runtime")))
+
+# Instruction sets of this CPU, for tests that run target-specific code
+# (`REQUIRES: avx512`, `%if amx %{ ... %}`).
+def cpu_flags():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+flags = cpu_flags()
+if "avx512f" in flags:
+    config.available_features.add("avx512")
+if {"amx_tile", "amx_bf16"} <= flags:
+    config.available_features.add("amx")
+
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 

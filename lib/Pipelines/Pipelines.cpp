@@ -23,13 +23,17 @@
 
 using namespace mlir;
 
-void mlir::fp8::buildFP8CPUPipeline(OpPassManager &pm) {
+void mlir::fp8::buildFP8CPUPipeline(OpPassManager &pm,
+                                    const FP8CPUPipelineOptions &options) {
   // Tensors: fp8 ops and element-wise arith to linalg. Contractions are
   // register-tiled and vectorized before element-wise fusion, so that their
   // (dequantized) operands are materialized once rather than decoded in the
   // inner loop; then the element-wise ops (conversions, quantization) are
   // fused and become loops over 16-lane vectors. What is left stays linalg
   // and becomes scalar loops.
+  FP8LowerScaledMatmulPassOptions kernel;
+  kernel.target = options.target;
+  pm.addNestedPass<func::FuncOp>(createFP8LowerScaledMatmulPass(kernel));
   pm.addNestedPass<func::FuncOp>(createConvertFP8ToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createFP8VectorizeContractionsPass());
@@ -68,7 +72,7 @@ void mlir::fp8::buildFP8CPUPipeline(OpPassManager &pm) {
 }
 
 void mlir::fp8::registerFP8Pipelines() {
-  PassPipelineRegistration<>(
+  PassPipelineRegistration<FP8CPUPipelineOptions>(
       "fp8-cpu-pipeline",
       "Lower linalg and fp8 ops on tensors to the LLVM dialect for the CPU "
       "(runnable by mlir-runner)",

@@ -13,9 +13,14 @@
 #include "mlir/InitAllPasses.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 
+namespace mlir::fp8::test {
+void registerTestEmulateAMXPass();
+} // namespace mlir::fp8::test
+
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::fp8::registerAllPasses();
+  mlir::fp8::test::registerTestEmulateAMXPass();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);

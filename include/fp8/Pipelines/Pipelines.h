@@ -3,14 +3,33 @@
 #ifndef FP8_PIPELINES_PIPELINES_H
 #define FP8_PIPELINES_PIPELINES_H
 
+#include "fp8/Dialect/FP8/Transforms/Passes.h"
+#include "mlir/Pass/PassOptions.h"
+
 namespace mlir {
 class OpPassManager;
 
 namespace fp8 {
 
+struct FP8CPUPipelineOptions
+    : public PassPipelineOptions<FP8CPUPipelineOptions> {
+  PassOptions::Option<CPUTarget> target{
+      *this, "target",
+      llvm::cl::desc("Instruction set the scaled-matmul kernel is shaped for"),
+      llvm::cl::init(CPUTarget::Generic),
+      llvm::cl::values(
+          clEnumValN(CPUTarget::Generic, "generic",
+                     "Portable vector code (8-lane vectors)"),
+          clEnumValN(CPUTarget::AVX512, "avx512",
+                     "AVX-512: 16-lane vectors, 32 vector registers"),
+          clEnumValN(CPUTarget::AMX, "amx",
+                     "AMX-BF16 tiles (Intel Sapphire Rapids and later)"))};
+};
+
 /// fp8-cpu-pipeline: from linalg / fp8 ops on tensors to the LLVM dialect,
 /// runnable by mlir-runner.
-void buildFP8CPUPipeline(OpPassManager &pm);
+void buildFP8CPUPipeline(OpPassManager &pm,
+                         const FP8CPUPipelineOptions &options = {});
 
 /// Registers the pipelines above with the global registry.
 void registerFP8Pipelines();

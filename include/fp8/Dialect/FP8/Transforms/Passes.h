@@ -4,10 +4,14 @@
 #define FP8_DIALECT_FP8_TRANSFORMS_PASSES_H
 
 #include "fp8/Dialect/FP8/IR/FP8Dialect.h"
+#include "mlir/Dialect/AMX/AMXDialect.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -17,6 +21,10 @@ namespace mlir {
 class RewritePatternSet;
 
 namespace fp8 {
+
+/// The instruction sets `fp8-lower-scaled-matmul` (and `fp8-cpu-pipeline`)
+/// shape the scaled-matmul kernel for.
+enum class CPUTarget { Generic, AVX512, AMX };
 
 #define GEN_PASS_DECL
 #include "fp8/Dialect/FP8/Transforms/Passes.h.inc"

@@ -109,4 +109,87 @@ def FP8VectorizeContractionsPass
   ];
 }
 
+def FP8LowerScaledMatmulPass
+    : Pass<"fp8-lower-scaled-matmul", "::mlir::func::FuncOp"> {
+  let summary = "Lower fp8.scaled_matmul to a packed, register-blocked CPU "
+                "kernel";
+  let description = [{
+    Rewrites each `fp8.scaled_matmul` on statically shaped tensors into a
+    blocked kernel in BLIS loop order (batch, N blocks of `nc`, K blocks of
+    `kc`, M blocks of `mc`, then `mr x nr` register tiles):
+
+    * **Packing.** Each `kc x nc` panel of the right operand and each
+      `mc x kc` block of the left operand is decoded once into a packed
+      buffer, 16 (or 8) elements at a time with the same branch-free vector
+      code as `fp8.convert` (masked loads at the edges; `rhs_transposed` is
+      transposed while packing). On the `generic` and `avx512` targets the
+      panels are f32 and each element is multiplied by its scale as it is
+      decoded: exactly `fp8.dequantize`, so per-tensor, row, column, block
+      and MX scales all cost the same. On `amx` the panels are bf16 (every
+      8-bit value is exact in bf16) in the tiles' VNNI layout, unscaled, and
+      the scales are applied once per K-block (`kc` is then the scales'
+      block along K).
+    * **Micro-kernel.** An `mr x nr` tile of f32 accumulators lives in
+      registers (`vector.fma` of a broadcast left element and `nr / 16`
+      right vectors per K step; on `amx`, `amx.tile_mulf` on 2 x 2 tiles of
+      16 x 16) and is added to the f32 sums once per K block.
+    * **Epilogue.** Bias, `amax` and the output quantization follow on the
+      f32 sums as fp8 and linalg ops on tensors, which the CPU pipeline fuses
+      and vectorizes.
+
+    Sums are f32 (with FMA, so their rounding differs from the reference
+    decomposition's by the usual f32 accumulation error). Packed buffers and
+    the f32 sums are `memref.alloc`s bridged to tensors with
+    `bufferization.to_buffer` / `to_tensor restrict`, so One-Shot
+    Bufferize and the ownership-based deallocation pipeline must follow, as
+    in `fp8-cpu-pipeline`.
+
+    Ops the kernel does not handle are left for `convert-fp8-to-linalg`'s
+    reference decomposition: dynamic shapes, 6- and 4-bit operands, and
+    scale blocks along an operand's contiguous dimension that are neither 1,
+    the whole dimension, nor a multiple of the vector width.
+
+    Targets: `generic` (8-lane vectors, 6 x 16 tiles: fits 16 vector
+    registers), `avx512` (16-lane vectors, `mr x 32` tiles for 32 registers),
+    `amx` (AMX-BF16 tiles; needs a CPU with AMX and, on Linux, the tile-data
+    permission that `libfp8_runtime` requests when it is loaded). The
+    blocking options override the target's defaults (0 keeps them).
+  }];
+  let options = [
+    Option<"target", "target", "::mlir::fp8::CPUTarget",
+           /*default=*/"::mlir::fp8::CPUTarget::Generic",
+           "Instruction set the kernel is shaped for",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::fp8::CPUTarget::Generic, "generic",
+                        "Portable vector code (8-lane vectors)"),
+             clEnumValN(::mlir::fp8::CPUTarget::AVX512, "avx512",
+                        "AVX-512: 16-lane vectors, 32 vector registers"),
+             clEnumValN(::mlir::fp8::CPUTarget::AMX, "amx",
+                        "AMX-BF16 tiles (Intel Sapphire Rapids and later)"))}]>,
+    Option<"mr", "mr", "int64_t", /*default=*/"0",
+           "Rows of the register tile (0: the target's default)">,
+    Option<"nr", "nr", "int64_t", /*default=*/"0",
+           "Columns of the register tile, a multiple of the vector width "
+           "(0: the target's default)">,
+    Option<"mc", "mc", "int64_t", /*default=*/"0",
+           "Rows of a packed left block, a multiple of mr (0: default)">,
+    Option<"kc", "kc", "int64_t", /*default=*/"0",
+           "Depth of a packed block, a multiple of the vector width "
+           "(0: default)">,
+    Option<"nc", "nc", "int64_t", /*default=*/"0",
+           "Columns of a packed right panel, a multiple of nr (0: default)">,
+  ];
+  let dependentDialects = [
+    "::mlir::amx::AMXDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::fp8::FP8Dialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
 #endif // FP8_DIALECT_FP8_TRANSFORMS_PASSES_TD
