@@ -65,3 +65,18 @@ tools = [
     ToolSubst("mlir-runner", unresolved="ignore"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# The CUDA toolkit's ptxas (fp8-gpu-pipeline assembles kernels with it) and
+# an NVIDIA GPU with the Python packages the GPU harness uses (gpu/).
+import shutil
+import subprocess
+
+if shutil.which("ptxas", path=config.environment.get("PATH", "") + os.pathsep + "/usr/local/cuda/bin"):
+    config.available_features.add("ptxas")
+try:
+    if subprocess.run([config.python_executable, "-c",
+                       "import cupy; assert cupy.cuda.runtime.getDeviceCount() > 0"],
+                      capture_output=True, timeout=60).returncode == 0:
+        config.available_features.add("cuda-gpu")
+except (OSError, subprocess.TimeoutExpired):
+    pass

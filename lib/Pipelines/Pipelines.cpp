@@ -7,6 +7,8 @@
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/BufferizationToMemRef/BufferizationToMemRef.h"
 #include "mlir/Conversion/ConvertToLLVM/ToLLVMPass.h"
+#include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
+#include "mlir/Conversion/SCFToGPU/SCFToGPUPass.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
@@ -14,12 +16,18 @@
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Dialect/Vector/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
 
 using namespace mlir;
 
@@ -71,7 +79,83 @@ void mlir::fp8::buildFP8CPUPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
 }
 
+/// The CUDA toolkit whose ptxas assembles the kernels: `cudaPath` if set,
+/// else the one whose ptxas is on PATH, else /usr/local/cuda.
+static std::string getCUDAToolkitPath(StringRef cudaPath) {
+  if (!cudaPath.empty())
+    return cudaPath.str();
+  if (llvm::ErrorOr<std::string> ptxas = llvm::sys::findProgramByName("ptxas"))
+    return llvm::sys::path::parent_path(llvm::sys::path::parent_path(*ptxas))
+        .str();
+  return "/usr/local/cuda";
+}
+
+void mlir::fp8::buildFP8GPUPipeline(OpPassManager &pm,
+                                    const FP8GPUPipelineOptions &options) {
+  // Scaled matmuls become tensor-core kernels; the other fp8 ops linalg.
+  ConvertFP8MatmulToGPUPassOptions matmul;
+  matmul.chip = options.chip;
+  pm.addPass(createConvertFP8MatmulToGPUPass(matmul));
+  pm.addNestedPass<func::FuncOp>(createConvertFP8ToLinalgPass());
+  pm.addPass(createCanonicalizerPass());
+
+  // Buffers.
+  bufferization::OneShotBufferizePassOptions bufferization;
+  bufferization.bufferizeFunctionBoundaries = true;
+  bufferization.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
+  pm.addPass(createConvertBufferizationToMemRefPass());
+
+  // Element-wise loops: 256 elements per block, one per thread.
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  pm.addNestedPass<func::FuncOp>(createParallelLoopTilingPass({256}));
+  pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass());
+  pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
+  // Constants are sunk into the kernels rather than passed to them.
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createGpuKernelOutliningPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createCanonicalizerPass());
+
+  // Kernels to NVVM, conversions on the hardware where it has them.
+  ConvertFP8ToNVVMPassOptions toNVVM;
+  toNVVM.chip = options.chip;
+  OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
+  kernels.addPass(createConvertFP8ToNVVMPass(toNVVM));
+  kernels.addPass(createLowerAffinePass());
+  kernels.addPass(createSCFToControlFlowPass());
+  kernels.addPass(memref::createExpandStridedMetadataPass());
+  kernels.addPass(createLowerAffinePass());
+  ConvertGpuOpsToNVVMOpsOptions gpuToNVVM;
+  gpuToNVVM.useBarePtrCallConv = true;
+  kernels.addPass(createConvertGpuOpsToNVVMOps(gpuToNVVM));
+  kernels.addPass(createReconcileUnrealizedCastsPass());
+  kernels.addPass(createCanonicalizerPass());
+  kernels.addPass(createCSEPass());
+
+  // PTX (ISA 8.4: mma.sync on e4m3 / e5m2), assembled by ptxas.
+  GpuNVVMAttachTargetOptions target;
+  target.chip = options.chip;
+  target.features = "+ptx84";
+  target.optLevel = 3;
+  pm.addPass(createGpuNVVMAttachTarget(target));
+  GpuModuleToBinaryPassOptions binary;
+  binary.compilationTarget = "bin";
+  binary.toolkitPath = getCUDAToolkitPath(options.cudaPath);
+  pm.addPass(createGpuModuleToBinaryPass(binary));
+  pm.addPass(createCanonicalizerPass());
+}
+
 void mlir::fp8::registerFP8Pipelines() {
+  PassPipelineRegistration<FP8GPUPipelineOptions>(
+      "fp8-gpu-pipeline",
+      "Lower fp8 ops on tensors to NVIDIA GPU kernels in a gpu.binary "
+      "(cubins assembled by the CUDA toolkit's ptxas), launched by "
+      "gpu.launch_func from the host functions",
+      [](OpPassManager &pm, const FP8GPUPipelineOptions &options) {
+        buildFP8GPUPipeline(pm, options);
+      });
   PassPipelineRegistration<FP8CPUPipelineOptions>(
       "fp8-cpu-pipeline",
       "Lower linalg and fp8 ops on tensors to the LLVM dialect for the CPU "

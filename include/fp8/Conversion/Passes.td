@@ -71,4 +71,94 @@ def ConvertFP8ToLinalgPass : Pass<"convert-fp8-to-linalg"> {
   ];
 }
 
+def ConvertFP8ToNVVMPass : Pass<"convert-fp8-to-nvvm"> {
+  let summary = "Lower fp8 conversions in GPU code to NVVM";
+  let description = [{
+    Lowers fp8 ops and narrow-float arith casts on scalars and vectors (the
+    bodies of GPU kernels, before `convert-gpu-to-nvvm`) for an NVIDIA GPU:
+
+    * on `sm_89` and later, `fp8.convert`, `arith.truncf` and `arith.extf`
+      between `f32` / `f16` and `f8E4M3FN` / `f8E5M2` that round to nearest
+      even use the hardware conversions (`cvt.rn.satfinite.e4m3x2.f32`,
+      `cvt.rn.f16x2.e4m3x2` and their e5m2 forms, two elements at a time),
+      with the numerics library's NaN and overflow rules applied by selects
+      around them: `saturation = none` overflows to NaN (E4M3FN) or Inf
+      (E5M2) where the hardware saturates, and a NaN keeps its sign. The
+      result is bit-identical with the software expansion;
+    * every other conversion (other rounding modes, other formats, HiF8,
+      stochastic rounding, older chips) and `fp8.quantize`, `dequantize`,
+      `amax`, `compute_scale` become the same branch-free integer code as
+      in `convert-fp8-to-llvm`.
+
+    The remaining `arith`, `math` and `vector` ops are lowered by
+    `convert-gpu-to-nvvm`. Like `convert-fp8-to-llvm`, it fails naming any
+    op it cannot lower (ops on tensors, `fp8.scaled_matmul`, which
+    `convert-fp8-matmul-to-gpu` turns into a kernel).
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_90a\"",
+           "Target architecture: sm_<N> or sm_<N>a (hardware conversions "
+           "from sm_89 on)">,
+  ];
+  let dependentDialects = [
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::NVVM::NVVMDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::fp8::FP8Dialect",
+    "::mlir::math::MathDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
+def ConvertFP8MatmulToGPUPass : Pass<"convert-fp8-matmul-to-gpu", "::mlir::ModuleOp"> {
+  let summary = "Turn fp8.scaled_matmul into a tensor-core GPU kernel launch";
+  let description = [{
+    Replaces every `fp8.scaled_matmul` on tensors with static shapes by a
+    `gpu.launch_func` of a kernel generated for it into the
+    `gpu.module @fp8_kernels`, its operands passed as buffers
+    (`bufferization.to_buffer`, a `memref.alloc` for the result). The
+    kernel (one per distinct op signature, named after it):
+
+    * tiles the output in 128x128 blocks of 4 warps (64x64 per warp);
+      64-deep K slices of both operands are staged through shared memory
+      (16-byte coalesced global loads; a `[K, N]` right operand is
+      transposed on the way, `rhs_transposed` is read directly);
+    * multiplies with `mma.sync.aligned.m16n8k32.row.col.f32.<A>.<B>.f32`
+      on `f8E4M3FN` / `f8E5M2` operands (any combination), accumulating in
+      f32;
+    * applies block scales once per K-block: with a K-block shorter than K
+      (1x128, 128x128, MX `[1, 32]` with `f8E8M0FNU` scales, ...) the
+      partial sum of each K-block is multiplied by its two scales and added
+      to the accumulator; otherwise (per-tensor, per-row / per-column) the
+      scales are applied once in the epilogue;
+    * fuses the epilogue: scales, `bias`, the `amax` result (an atomic
+      maximum over the whole output) and output quantization with
+      `out_scale`, `rounding` and `saturation` (the encoders of
+      `convert-fp8-to-nvvm`), or rounding to f16 / bf16.
+
+    Kernels take bare pointers to the buffers (lower with
+    `use-bare-ptr-memref-call-conv`), then scalars (a scalar scale, the
+    `out_scale`); batch dimensions are the grid's z. Other operand formats
+    (HiF8, FNUZ, sub-byte) must be decomposed first (`fp8-legalize`);
+    dynamic shapes, K not a multiple of 16 and K-blocks not a multiple of
+    32 are errors naming the op. `mma.sync` on fp8 needs `sm_89` or later.
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_90a\"",
+           "Target architecture: sm_<N> or sm_<N>a (sm_89 or later)">,
+  ];
+  let dependentDialects = [
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::NVVM::NVVMDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::fp8::FP8Dialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
 #endif // FP8_CONVERSION_PASSES_TD

@@ -26,6 +26,25 @@ struct FP8CPUPipelineOptions
                      "AMX-BF16 tiles (Intel Sapphire Rapids and later)"))};
 };
 
+struct FP8GPUPipelineOptions : PassPipelineOptions<FP8GPUPipelineOptions> {
+  Option<std::string> chip{*this, "chip",
+                           llvm::cl::desc("Target GPU: sm_89 or later, e.g. "
+                                          "sm_89 (Ada) or sm_90a (Hopper)"),
+                           llvm::cl::init("sm_90a")};
+  Option<std::string> cudaPath{
+      *this, "cuda-path",
+      llvm::cl::desc("CUDA toolkit whose ptxas assembles the kernels "
+                     "(default: the one whose ptxas is on PATH, else "
+                     "/usr/local/cuda)"),
+      llvm::cl::init("")};
+};
+
+/// fp8-gpu-pipeline: from fp8 ops on tensors to host functions that launch
+/// kernels (gpu.launch_func on memrefs) and a gpu.binary holding the
+/// kernels' cubins, assembled by the CUDA toolkit's ptxas.
+void buildFP8GPUPipeline(OpPassManager &pm,
+                         const FP8GPUPipelineOptions &options);
+
 /// fp8-cpu-pipeline: from linalg / fp8 ops on tensors to the LLVM dialect,
 /// runnable by mlir-runner.
 void buildFP8CPUPipeline(OpPassManager &pm,

@@ -1,0 +1,293 @@
+"""Runs fp8-gpu-pipeline's kernels on an NVIDIA GPU, without MLIR.
+
+    python3 gpu/harness.py check   --artifacts DIR   # correctness
+    python3 gpu/harness.py bench   --artifacts DIR   # TFLOP/s, GB/s
+
+DIR is what gpu/prepare.sh wrote on a machine with fp8-opt: the pipeline
+outputs conversions.mlir and matmuls.mlir (host functions with their
+gpu.launch_func ops and gpu.binary ops holding cubins). This machine needs
+CUDA, CuPy, PyTorch and a C++ compiler (for the numerics library's
+reference, built from lib/Numerics into DIR). Without a GPU it exits 77
+(skipped). Conversions must equal the numerics library bit for bit;
+matmuls are compared with an f64 reference and torch._scaled_mm.
+"""
+
+import argparse
+import ctypes
+import json
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import mlir_binary  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SKIP = 77
+# Numerics.h enum values.
+FORMATS = {"e4m3": 0, "e5m2": 1, "hif8": 11}
+NEAREST_EVEN, HYBRID = 0, 6
+SATURATION = {"none": 0, "finite": 1}
+H100_DENSE_FP8_TFLOPS = 989.4  # H100 SXM5, dense (NVIDIA datasheet)
+
+
+def gpu_or_skip():
+    try:
+        import cupy
+        if cupy.cuda.runtime.getDeviceCount() > 0:
+            return cupy
+    except Exception as error:  # no CUDA driver, no CuPy
+        print(f"SKIPPED: no usable GPU ({error})")
+        sys.exit(SKIP)
+    print("SKIPPED: no GPU")
+    sys.exit(SKIP)
+
+
+def load_numerics(directory):
+    """The numerics library through ctypes, built here if needed."""
+    lib = os.path.join(directory, "libfp8numerics.so")
+    if not os.path.exists(lib):
+        subprocess.check_call([
+            os.environ.get("CXX", "c++"), "-O2", "-std=c++17", "-shared", "-fPIC",
+            "-I", os.path.join(ROOT, "include"),
+            os.path.join(ROOT, "lib", "Numerics", "Numerics.cpp"),
+            os.path.join(ROOT, "gpu", "numerics_shim.cpp"), "-o", lib])
+    return ctypes.CDLL(lib)
+
+
+class Program:
+    """One pipeline output: its cubins (loaded lazily) and launches."""
+
+    def __init__(self, cupy, path):
+        text = open(path).read()
+        self.cupy = cupy
+        self.objects = mlir_binary.read_objects(text)
+        self.launches = mlir_binary.read_launches(text)
+        self.modules = {}
+
+    def kernel(self, function):
+        (launch,) = self.launches[function]
+        module = launch["module"]
+        if module not in self.modules:
+            _, kind, data = self.objects[module]
+            if kind != "cubin":
+                raise RuntimeError(f"{module}: expected a cubin, got {kind}")
+            self.modules[module] = _load_cubin(self.cupy, data)
+        return self.modules[module].get_function(launch["kernel"]), launch
+
+    def call(self, function, inputs, outputs):
+        """Launches `function`'s kernel: `inputs` are the function's
+        arguments in order (arrays or numpy scalars), `outputs` the buffers
+        it allocates, in launch order. Returns the launch closure."""
+        kernel, launch = self.kernel(function)
+        args, pending = [], list(outputs)
+        for arg in launch["args"]:
+            args.append(inputs[arg["index"]] if arg["index"] is not None else pending.pop(0))
+        grid, block = tuple(launch["grid"]), tuple(launch["block"])
+        return lambda: kernel(grid, block, tuple(args), shared_mem=launch["shared"])
+
+
+def _load_cubin(cupy, data):
+    import tempfile
+    with tempfile.NamedTemporaryFile(suffix=".cubin", delete=False) as f:
+        f.write(data)
+    module = cupy.RawModule(path=f.name)
+    os.unlink(f.name)
+    return module
+
+
+def special_f32(np, n, seed=0):
+    """n f32 inputs: random bit patterns (every exponent), values near every
+    format's limits and ties, signed zeros, Inf and NaN."""
+    rng = np.random.default_rng(seed)
+    bits = rng.integers(0, 2**32, size=n, dtype=np.uint64).astype(np.uint32)
+    x = bits.view(np.float32).copy()
+    near = np.concatenate([
+        np.array([0.0, -0.0, np.inf, -np.inf, np.nan, -np.nan, 448, 464, 465, 480, 57344,
+                  61440, 61439.996, 65536, 1e-9, 2.0**-10, 2.0**-17], np.float32),
+        (rng.standard_normal(n // 4) * 100).astype(np.float32)])
+    x[:near.size] = near
+    x[near.size:near.size * 2] = -near
+    return x
+
+
+def check(args):
+    cupy = gpu_or_skip()
+    import numpy as np
+    import torch
+    numerics = load_numerics(args.artifacts)
+    failures = 0
+
+    def report(name, ok, detail=""):
+        nonlocal failures
+        failures += not ok
+        print(f"{'PASS' if ok else 'FAIL'}: {name} {detail}")
+
+    conv = Program(cupy, os.path.join(args.artifacts, "conversions.mlir"))
+    x = special_f32(np, 1 << 20)
+    for fmt in ("e4m3", "e5m2"):
+        for sat in ("none", "finite"):
+            name = f"check_f32_to_{fmt}_{sat}"
+            out = cupy.empty(x.size, cupy.uint8)
+            conv.call(name, [cupy.asarray(x)], [out])()
+            expected = np.empty(x.size, np.uint8)
+            numerics.fp8_encode_f32(FORMATS[fmt], NEAREST_EVEN, SATURATION[sat],
+                                    x.ctypes.data, expected.ctypes.data, ctypes.c_size_t(x.size))
+            bad = np.flatnonzero(out.get() != expected)
+            report(name, bad.size == 0,
+                   f"{bad.size} mismatches" + (f", first x={x[bad[0]]!r}" if bad.size else ""))
+        codes = np.arange(256, dtype=np.uint8)
+        out = cupy.empty(256, cupy.float32)
+        conv.call(f"check_{fmt}_to_f32", [cupy.asarray(codes)], [out])()
+        expected = np.empty(256, np.float32)
+        numerics.fp8_decode_f32(FORMATS[fmt], codes.ctypes.data, expected.ctypes.data,
+                                ctypes.c_size_t(256))
+        report(f"check_{fmt}_to_f32", np.array_equal(out.get().view(np.uint32),
+                                                     expected.view(np.uint32)))
+        halves = np.arange(65536, dtype=np.uint16)
+        out = cupy.empty(65536, cupy.uint8)
+        conv.call(f"check_f16_to_{fmt}", [cupy.asarray(halves.view(np.float16))], [out])()
+        expected = np.empty(65536, np.uint8)
+        numerics.fp8_encode_f16(FORMATS[fmt], NEAREST_EVEN, 0, halves.ctypes.data,
+                                expected.ctypes.data, ctypes.c_size_t(65536))
+        report(f"check_f16_to_{fmt} (every f16)", np.array_equal(out.get(), expected))
+    out = cupy.empty(x.size, cupy.uint8)
+    conv.call("check_f32_to_hif8", [cupy.asarray(x)], [out])()
+    expected = np.empty(x.size, np.uint8)
+    numerics.fp8_encode_f32(FORMATS["hif8"], HYBRID, 0, x.ctypes.data, expected.ctypes.data,
+                            ctypes.c_size_t(x.size))
+    report("check_f32_to_hif8 (software path)", np.array_equal(out.get(), expected))
+
+    mm = Program(cupy, os.path.join(args.artifacts, "matmuls.mlir"))
+    for name, block, fmt_b in (("check_tensor", None, torch.float8_e4m3fn),
+                               ("check_tensor_e5m2", None, torch.float8_e5m2),
+                               ("check_block", (128, 128), torch.float8_e4m3fn)):
+        (launch,) = mm.launches[name]
+        a_shape = _shape(launch["args"][0]["type"])
+        b_shape = _shape(launch["args"][1]["type"])
+        m, k = a_shape
+        n = b_shape[0]
+        gen = torch.Generator().manual_seed(1)
+        a = (torch.randn(m, k, generator=gen) * 2).to(torch.float8_e4m3fn)
+        b = (torch.randn(n, k, generator=gen) * 2).to(fmt_b)
+        if block is None:
+            sa, sb = np.float32(0.75), np.float32(1.5)
+            sa_full = torch.full((m, k), 0.75, dtype=torch.float64)
+            sb_full = torch.full((n, k), 1.5, dtype=torch.float64)
+            inputs = [a, sa, b, sb]
+        else:
+            sa_t = torch.rand(m, k // 128, generator=gen) + 0.5
+            sb_t = torch.rand(-(-n // 128), k // 128, generator=gen) + 0.5
+            sa_full = sa_t.double().repeat_interleave(128, 1)
+            sb_full = sb_t.double().repeat_interleave(128, 0).repeat_interleave(128, 1)[:n]
+            inputs = [a, sa_t, b, sb_t]
+        reference = (a.double() * sa_full) @ (b.double() * sb_full).T
+        device = [cupy.asarray(t.view(torch.uint8).numpy()) if isinstance(t, torch.Tensor)
+                  and t.dtype in (torch.float8_e4m3fn, torch.float8_e5m2)
+                  else cupy.asarray(t.numpy()) if isinstance(t, torch.Tensor) else t
+                  for t in inputs]
+        out = cupy.zeros((m, n), cupy.float32)
+        mm.call(name, device, [out])()
+        got = torch.from_numpy(out.get()).double()
+        error = ((got - reference).norm() / reference.norm()).item()
+        # f32 accumulation of K <= 512 products: relative error ~1e-7.
+        report(name, error < 1e-5, f"relative L2 error vs f64 {error:.2e}")
+        if block is None and fmt_b == torch.float8_e4m3fn:
+            ours = got.float().cuda()
+            theirs = torch._scaled_mm(a.cuda(), b.cuda().T, scale_a=torch.tensor(0.75).cuda(),
+                                      scale_b=torch.tensor(1.5).cuda(),
+                                      out_dtype=torch.float32)
+            diff = ((ours - theirs).norm() / theirs.norm()).item()
+            report(f"{name} vs torch._scaled_mm", diff < 1e-5, f"relative L2 {diff:.2e}")
+    print(f"{failures} failure(s)")
+    return 1 if failures else 0
+
+
+def _shape(memref_type):
+    return [int(d) for d in memref_type[len("memref<"):].split("x")[:-1]]
+
+
+def _time(cupy, fn, repeat=20):
+    fn()
+    cupy.cuda.Device().synchronize()
+    start, stop = cupy.cuda.Event(), cupy.cuda.Event()
+    start.record()
+    for _ in range(repeat):
+        fn()
+    stop.record()
+    stop.synchronize()
+    return cupy.cuda.get_elapsed_time(start, stop) / 1e3 / repeat
+
+
+def bench(args):
+    cupy = gpu_or_skip()
+    import numpy
+    import torch
+    results = {"device": cupy.cuda.runtime.getDeviceProperties(0)["name"].decode(),
+               "matmul": [], "conversion": []}
+    print(f"device: {results['device']}")
+    mm = Program(cupy, os.path.join(args.artifacts, "matmuls.mlir"))
+    print(f"{'matmul':<28}{'ours TFLOP/s':>14}{'cuBLASLt':>10}{'ratio':>8}{'% peak':>8}")
+    for size in (4096, 8192):
+        for scaling in ("tensor", "block"):
+            name = f"bench_{scaling}_{size}"
+            a = torch.randn(size, size, device="cuda").to(torch.float8_e4m3fn)
+            b = torch.randn(size, size, device="cuda").to(torch.float8_e4m3fn)
+            out = cupy.empty((size, size), cupy.uint16)  # bf16
+            if scaling == "tensor":
+                sa = sb = torch.tensor(1.0, device="cuda")
+                one = numpy.float32(1.0)
+                ours_inputs = [cupy.asarray(a.view(torch.uint8)), one,
+                               cupy.asarray(b.view(torch.uint8)), one]
+            else:
+                sa = torch.rand(size, size // 128, device="cuda") + 0.5
+                sb = torch.rand(size // 128, size // 128, device="cuda") + 0.5
+                ours_inputs = [cupy.asarray(a.view(torch.uint8)), cupy.asarray(sa),
+                               cupy.asarray(b.view(torch.uint8)), cupy.asarray(sb)]
+            ours = _time(cupy, mm.call(name, ours_inputs, [out]))
+            try:
+                theirs = _time(cupy, lambda: torch._scaled_mm(
+                    a, b.T, scale_a=sa, scale_b=sb.T if scaling == "block" else sb,
+                    out_dtype=torch.bfloat16))
+            except Exception as error:  # 1x128 blocks need a recent PyTorch
+                print(f"  torch._scaled_mm ({scaling}) unavailable: {error}")
+                theirs = float("nan")
+            flops = 2.0 * size**3
+            row = {"name": name, "ours_tflops": flops / ours / 1e12,
+                   "cublaslt_tflops": flops / theirs / 1e12}
+            row["ratio"] = row["ours_tflops"] / row["cublaslt_tflops"]
+            results["matmul"].append(row)
+            print(f"{name:<28}{row['ours_tflops']:>14.1f}{row['cublaslt_tflops']:>10.1f}"
+                  f"{row['ratio']:>8.2f}{100 * row['ours_tflops'] / H100_DENSE_FP8_TFLOPS:>8.1f}")
+    print(f"(H100 SXM dense FP8 peak: {H100_DENSE_FP8_TFLOPS} TFLOP/s)")
+
+    conv = Program(cupy, os.path.join(args.artifacts, "conversions.mlir"))
+    n = 1 << 28
+    x = cupy.random.standard_normal(n, dtype=cupy.float32)
+    q = cupy.empty(n, cupy.uint8)
+    copy_dst = cupy.empty_like(x)
+    copy = _time(cupy, lambda: cupy.copyto(copy_dst, x))
+    ours = _time(cupy, conv.call("bench_f32_to_e4m3_none", [x], [q]))
+    copy_gbs = 2 * x.nbytes / copy / 1e9
+    ours_gbs = (x.nbytes + q.nbytes) / ours / 1e9
+    results["conversion"].append({"name": "f32->e4m3", "gbs": ours_gbs, "copy_gbs": copy_gbs,
+                                  "ratio": ours_gbs / copy_gbs})
+    print(f"{'conversion':<28}{'GB/s':>14}{'copy GB/s':>10}{'ratio':>8}")
+    print(f"{'f32 -> e4m3 (2^28)':<28}{ours_gbs:>14.0f}{copy_gbs:>10.0f}{ours_gbs / copy_gbs:>8.2f}")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=1)
+    return 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("command", choices=["check", "bench"])
+    parser.add_argument("--artifacts", required=True)
+    parser.add_argument("--json", help="write the benchmark results here")
+    args = parser.parse_args()
+    return check(args) if args.command == "check" else bench(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+//===- FP8ToNVVM.cpp - Lower fp8 conversions in GPU code to NVVM ----------===//
+
+#include "fp8/Conversion/FP8ToNVVM/FP8ToNVVM.h"
+
+#include "fp8/Conversion/FP8ToLLVM/FP8ToLLVM.h"
+#include "fp8/Conversion/Passes.h"
+#include "fp8/Dialect/FP8/IR/FP8Dialect.h"
+#include "fp8/Dialect/FP8/Transforms/Passes.h"
+#include "mlir/Conversion/LLVMCommon/ConversionTarget.h"
+#include "mlir/Conversion/LLVMCommon/TypeConverter.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace mlir::fp8 {
+#define GEN_PASS_DEF_CONVERTFP8TONVVMPASS
+#include "fp8/Conversion/Passes.h.inc"
+} // namespace mlir::fp8
+
+using namespace mlir;
+using namespace mlir::fp8;
+
+static bool isUnloweredNarrowConversion(Operation *op) {
+  return isa<FP8Dialect>(op->getDialect()) || isArithNarrowFloatCast(op);
+}
+
+namespace {
+
+struct ConvertFP8ToNVVMPass
+    : mlir::fp8::impl::ConvertFP8ToNVVMPassBase<ConvertFP8ToNVVMPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    FailureOr<GPUChip> gpuChip = GPUChip::parse(chip);
+    if (failed(gpuChip)) {
+      getOperation()->emitError()
+          << "convert-fp8-to-nvvm: invalid chip '" << chip
+          << "' (expected sm_<N> or sm_<N>a, e.g. sm_89 or sm_90a)";
+      return signalPassFailure();
+    }
+    MLIRContext *context = &getContext();
+    Operation *root = getOperation();
+
+    WalkResult unsupported = root->walk([](Operation *op) {
+      if (!isUnloweredNarrowConversion(op))
+        return WalkResult::advance();
+      if (isa<ScaledMatmulOp>(op)) {
+        op->emitOpError("is lowered to a GPU kernel by "
+                        "convert-fp8-matmul-to-gpu, not by "
+                        "convert-fp8-to-nvvm");
+        return WalkResult::interrupt();
+      }
+      if (llvm::any_of(op->getOperandTypes(), llvm::IsaPred<TensorType>) ||
+          llvm::any_of(op->getResultTypes(), llvm::IsaPred<TensorType>)) {
+        op->emitOpError("operates on tensors and cannot be lowered to NVVM "
+                        "directly: map it to GPU threads first "
+                        "(fp8-gpu-pipeline does)");
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+    if (unsupported.wasInterrupted())
+      return signalPassFailure();
+
+    LLVMConversionTarget target(*context);
+    target.markUnknownOpDynamicallyLegal(
+        [](Operation *op) { return !isUnloweredNarrowConversion(op); });
+    LLVMTypeConverter converter(context);
+    RewritePatternSet patterns(context);
+    populateFP8ToNVVMConversionPatterns(converter, patterns, *gpuChip);
+    if (failed(applyPartialConversion(root, target, std::move(patterns))))
+      return signalPassFailure();
+
+    WalkResult leftOver = root->walk([](Operation *op) {
+      if (!isUnloweredNarrowConversion(op))
+        return WalkResult::advance();
+      op->emitOpError("could not be lowered to NVVM");
+      return WalkResult::interrupt();
+    });
+    if (leftOver.wasInterrupted())
+      signalPassFailure();
+  }
+};
+
+} // namespace
+
+void mlir::fp8::populateFP8ToNVVMConversionPatterns(
+    LLVMTypeConverter &converter, RewritePatternSet &patterns, GPUChip chip) {
+  populateFP8HardwareConversionPatterns(patterns, chip);
+  populateFP8ToLLVMConversionPatterns(converter, patterns);
+}
