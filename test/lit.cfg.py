@@ -13,6 +13,9 @@ config.test_exec_root = os.path.join(config.fp8_obj_root, "test")
 config.excludes = ["Inputs", "Numerics", "CMakeLists.txt", "README.txt", "lit.cfg.py",
                    "lit.site.cfg.py"]
 
+if config.fp8_enable_python:
+    config.available_features.add("python-bindings")
+
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
