@@ -41,6 +41,7 @@ llvm_config.use_default_substitutions()
 tool_dirs = [config.fp8_tools_dir, config.llvm_tools_dir]
 tools = [
     "fp8-opt",
+    "fp8-capi-test",
     "split-file",
     "not",
     ToolSubst("mlir-runner", unresolved="ignore"),
