@@ -17,6 +17,13 @@ if config.fp8_enable_python:
     config.available_features.add("python-bindings")
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%cmake", config.cmake_command))
+# A downstream build (test/Install) uses the compiler launcher (ccache) of
+# this build.
+config.substitutions.append(
+    ("%cmake_launcher_args",
+     "-DCMAKE_CXX_COMPILER_LAUNCHER=" + config.cxx_compiler_launcher
+     if config.cxx_compiler_launcher else ""))
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
 config.substitutions.append(("%mlir_lib_dir", config.mlir_lib_dir))
