@@ -164,7 +164,9 @@ class Executable:
                 f"@{name} takes {len(arguments)} arguments, got {len(args)}")
         arrays = [value.to_array(arg, f"@{name} argument #{i}")
                   for i, (value, arg) in enumerate(zip(arguments, args))]
-        raw = self._executable.invoke(name, arrays)
+        # The extension sees raw bytes (bool and ml_dtypes arrays included).
+        raw = self._executable.invoke(
+            name, [a.view(np.dtype(f"u{a.dtype.itemsize}")) for a in arrays])
         outputs = []
         for value, (shape, data) in zip(results, raw):
             array = value.from_bytes(shape, data)

@@ -213,3 +213,18 @@ def test_jit_compile_errors():
         fp8mlir.jit(TOUR, shared_libs=["/nonexistent/libfoo.so"])
     with pytest.raises(fp8mlir.MLIRError, match="opt_level"):
         fp8mlir.jit(TOUR, opt_level=7)
+
+
+def test_jit_bfloat16_and_bool():
+    ml_dtypes = pytest.importorskip("ml_dtypes")
+    exe = fp8mlir.jit("""
+func.func @f(%x: tensor<4xbf16>, %b: i1)
+    -> (tensor<4xf8E4M3FN>, tensor<4xbf16>, i1) {
+  %q = fp8.convert %x : tensor<4xbf16> to tensor<4xf8E4M3FN>
+  return %q, %x, %b : tensor<4xf8E4M3FN>, tensor<4xbf16>, i1
+}""")
+    x = np.array([1, 2, 3.5, 448], ml_dtypes.bfloat16)
+    codes, same, flag = exe.f(x, True)
+    assert np.array_equal(codes, fp8mlir.encode(x, "f8E4M3FN"))
+    assert same.dtype == ml_dtypes.bfloat16 and np.array_equal(same, x)
+    assert flag is np.True_
