@@ -10,10 +10,15 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${BUILD_DIR:-$root/build}"
 jobs="${JOBS:-$(nproc)}"
 
+venv="${VENV_DIR:-$root/.venv}"
+
 debian_packages=(
   llvm-22-dev libmlir-22-dev mlir-22-tools   # LLVM/MLIR 22, lit, FileCheck
   cmake ninja-build g++ libgtest-dev
+  python3-dev python3-venv                   # the fp8mlir Python package
 )
+# Into $venv, for building the Python package and its tests.
+python_packages=(nanobind numpy pytest ml_dtypes)
 
 missing=()
 for package in "${debian_packages[@]}"; do
@@ -29,10 +34,22 @@ if ((${#missing[@]})); then
     "${missing[@]}"
 fi
 
-if [[ ! -f "$build/build.ninja" ]]; then
+if [[ ! -x "$venv/bin/python" ]]; then
+  echo "setup: creating $venv"
+  python3 -m venv "$venv"
+fi
+if ! "$venv/bin/python" -c "import nanobind, numpy, pytest, ml_dtypes" 2>/dev/null; then
+  echo "setup: installing ${python_packages[*]} into $venv"
+  "$venv/bin/python" -m pip install -q "${python_packages[@]}"
+fi
+
+# Configures a new build directory, and points an existing one at $venv.
+if [[ ! -f "$build/build.ninja" ]] ||
+  ! grep -qx "Python3_EXECUTABLE:[A-Z]*=$venv/bin/python" "$build/CMakeCache.txt"; then
   cmake -G Ninja -S "$root" -B "$build" \
     -DCMAKE_BUILD_TYPE=Release \
     -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir \
-    -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit
+    -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit \
+    -DPython3_EXECUTABLE="$venv/bin/python"
 fi
 cmake --build "$build" -j "$jobs"

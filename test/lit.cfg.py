@@ -13,7 +13,17 @@ config.test_exec_root = os.path.join(config.fp8_obj_root, "test")
 config.excludes = ["Inputs", "Numerics", "CMakeLists.txt", "README.txt", "lit.cfg.py",
                    "lit.site.cfg.py"]
 
+if config.fp8_enable_python:
+    config.available_features.add("python-bindings")
+
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%cmake", config.cmake_command))
+# A downstream build (test/Install) uses the compiler launcher (ccache) of
+# this build.
+config.substitutions.append(
+    ("%cmake_launcher_args",
+     "-DCMAKE_CXX_COMPILER_LAUNCHER=" + config.cxx_compiler_launcher
+     if config.cxx_compiler_launcher else ""))
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
 config.substitutions.append(("%mlir_lib_dir", config.mlir_lib_dir))
@@ -60,6 +70,7 @@ llvm_config.use_default_substitutions()
 tool_dirs = [config.fp8_tools_dir, config.llvm_tools_dir]
 tools = [
     "fp8-opt",
+    "fp8-capi-test",
     "split-file",
     "not",
     ToolSubst("mlir-runner", unresolved="ignore"),

@@ -1,0 +1,196 @@
+"""The compiler: parse, verify, print, run pass pipelines, JIT and call.
+
+Failures raise ``fp8mlir.MLIRError`` carrying MLIR's diagnostics.
+"""
+
+import os
+
+import numpy as np
+
+from . import _fp8mlir as _core
+
+#: A parsed module with its own MLIRContext (every upstream dialect and the
+#: fp8 dialect, as in fp8-opt). Methods: ``print(generic=False,
+#: debug_info=False)``, ``str()``, ``verify()``, ``run(pipeline)`` (in
+#: place), ``clone()``.
+Module = _core.Module
+
+
+def parse(source, source_name="<string>"):
+    """Parses and verifies MLIR text into a Module."""
+    return Module.parse(source, source_name)
+
+
+def run_pipeline(source, pipeline, *, generic=False):
+    """What ``fp8-opt --pass-pipeline=...`` does: the printed result of
+    running ``pipeline`` ("builtin.module(...)" or a list of passes on the
+    module, e.g. "canonicalize,cse") on ``source`` (text or a Module, which
+    is left unchanged)."""
+    module = source.clone() if isinstance(source, Module) else parse(source)
+    module.run(pipeline)
+    return module.print(generic=generic)
+
+
+def _default_shared_libs():
+    # libfp8_runtime asks Linux for the AMX tile state when it is loaded
+    # (code from fp8-cpu-pipeline{target=amx} needs it).
+    return [os.path.join(_core.MLIR_LIBRARY_DIR, "libmlir_c_runner_utils.so"),
+            os.path.join(_core.MLIR_LIBRARY_DIR, "libmlir_runner_utils.so"),
+            os.path.join(os.path.dirname(__file__), "libfp8_runtime.so")]
+
+
+_NUMPY_TYPES = {
+    "i1": np.bool_, "i8": np.int8, "i16": np.int16, "i32": np.int32,
+    "i64": np.int64, "f16": np.float16, "f32": np.float32, "f64": np.float64,
+}
+
+
+def _bfloat16():
+    try:
+        import ml_dtypes
+    except ImportError:
+        return None
+    return np.dtype(ml_dtypes.bfloat16)
+
+
+def _ml_dtypes_name(element):
+    """ml_dtypes' name of a narrow float type: f8E4M3FN -> float8_e4m3fn."""
+    return "float" + element[1] + "_" + element[2:].lower()
+
+
+class _Value:
+    """How one argument or result crosses into compiled code."""
+
+    def __init__(self, description):
+        self.shaped = description["shaped"]
+        self.element = description["element"]
+        self.shape = description["shape"]  # None for dynamic sizes
+        kind = description["kind"]
+        integer = self.element == "index" or \
+            self.element.lstrip("su").startswith("i")
+        # Narrow floats and !fp8.hif8 travel as their codes.
+        self.codes = kind == "i8" and not integer
+        if self.codes:
+            self.dtype = np.dtype(np.uint8)
+        elif self.element.startswith("ui"):
+            self.dtype = np.dtype("u%d" % np.dtype(_NUMPY_TYPES[kind]).itemsize)
+        elif kind == "bf16":
+            self.dtype = _bfloat16() or np.dtype(np.uint16)
+        else:
+            self.dtype = np.dtype(_NUMPY_TYPES[kind])
+
+    def __str__(self):
+        if not self.shaped:
+            return self.element
+        dims = "".join("?x" if size is None else f"{size}x"
+                       for size in self.shape)
+        return f"tensor<{dims}{self.element}>"
+
+    def to_array(self, value, where):
+        """``value`` as a private C-contiguous array of the right dtype."""
+        array = np.asarray(value)
+        if self.codes:
+            ml_type = array.dtype.kind == "V" and array.dtype.itemsize == 1
+            if not (array.dtype in (np.uint8, np.int8) or ml_type) or \
+                    ml_type and array.dtype.name != \
+                    _ml_dtypes_name(self.element):
+                raise TypeError(
+                    f"{where}: {self} takes {self.element} codes (uint8"
+                    f"{'' if self.element.startswith('!') else ' or ' + _ml_dtypes_name(self.element)}"
+                    f"), not {array.dtype}; fp8mlir.encode makes codes")
+            array = array.view(np.uint8)
+        elif self.dtype.kind != "V" and array.dtype.kind == "V" or \
+                not np.can_cast(array.dtype, self.dtype, "same_kind") and \
+                not (array.dtype.kind in "iub" and self.dtype.kind in "iu"):
+            raise TypeError(
+                f"{where}: {self} cannot take an array of {array.dtype}")
+        if not self.shaped and array.ndim != 0:
+            raise ValueError(f"{where}: {self} takes a scalar")
+        if self.shaped and (array.ndim != len(self.shape) or any(
+                size is not None and size != given
+                for size, given in zip(self.shape, array.shape))):
+            raise ValueError(
+                f"{where}: {self} cannot take an array of shape "
+                f"{array.shape}")
+        return np.array(array, dtype=self.dtype, order="C", copy=True)
+
+    def from_bytes(self, shape, data):
+        return data.view(self.dtype).reshape(shape)
+
+
+class Executable:
+    """A module lowered by a pipeline (``fp8-cpu-pipeline`` by default) and
+    compiled in process by MLIR's ExecutionEngine. Its public functions take
+    and return NumPy arrays for tensors and memrefs (narrow floats and
+    !fp8.hif8 as uint8 codes, bf16 as ml_dtypes.bfloat16 where installed)
+    and Python / NumPy scalars for scalars; buffers the code returns are
+    copied into new arrays and freed.
+    """
+
+    def __init__(self, module, *, pipeline="fp8-cpu-pipeline", opt_level=2,
+                 shared_libs=None):
+        if not isinstance(module, Module):
+            module = parse(module)
+        if shared_libs is None:
+            shared_libs = _default_shared_libs()
+        self._executable = _core.Executable.create(
+            module, pipeline, opt_level, [os.fspath(p) for p in shared_libs])
+        self._signatures = {}
+        for name, arguments, results, unsupported in \
+                self._executable.signatures():
+            self._signatures[name] = (
+                [_Value(a) for a in arguments], [_Value(r) for r in results],
+                unsupported)
+
+    @property
+    def functions(self):
+        """The callable functions: {name: "(argument types) -> (results)"}."""
+        return {
+            name: "(%s) -> (%s)" % (", ".join(map(str, args)),
+                                    ", ".join(map(str, results)))
+            for name, (args, results, unsupported) in self._signatures.items()
+            if not unsupported
+        }
+
+    def invoke(self, name, *args):
+        """Calls function ``name``; returns its result, a tuple of them, or
+        None."""
+        if name not in self._signatures:
+            raise ValueError(
+                f"no public function @{name}; the module has "
+                f"{', '.join('@' + f for f in self._signatures) or 'none'}")
+        arguments, results, unsupported = self._signatures[name]
+        if unsupported:
+            raise TypeError(f"@{name}: {unsupported}")
+        if len(args) != len(arguments):
+            raise TypeError(
+                f"@{name} takes {len(arguments)} arguments, got {len(args)}")
+        arrays = [value.to_array(arg, f"@{name} argument #{i}")
+                  for i, (value, arg) in enumerate(zip(arguments, args))]
+        # The extension sees raw bytes (bool and ml_dtypes arrays included).
+        raw = self._executable.invoke(
+            name, [a.view(np.dtype(f"u{a.dtype.itemsize}")) for a in arrays])
+        outputs = []
+        for value, (shape, data) in zip(results, raw):
+            array = value.from_bytes(shape, data)
+            outputs.append(array if value.shaped else array[()])
+        if not outputs:
+            return None
+        return outputs[0] if len(outputs) == 1 else tuple(outputs)
+
+    def __getattr__(self, name):
+        if name.startswith("_") or name not in self._signatures:
+            raise AttributeError(name)
+        return lambda *args: self.invoke(name, *args)
+
+
+def jit(module, *, pipeline="fp8-cpu-pipeline", opt_level=2,
+        shared_libs=None):
+    """Lowers ``module`` (text or a Module, left unchanged) with
+    ``pipeline`` and compiles it in process: an Executable.
+
+    ``shared_libs`` are loaded for the symbols the code calls (default:
+    MLIR's libmlir_c_runner_utils.so and libmlir_runner_utils.so, and the
+    package's libfp8_runtime.so)."""
+    return Executable(module, pipeline=pipeline, opt_level=opt_level,
+                      shared_libs=shared_libs)

@@ -1,0 +1,293 @@
+"""Numerics on NumPy arrays, bit-exact with the compiler.
+
+Every function runs the project's numerics library (lib/Numerics, the code
+the constant folder uses and the lowered code is tested against) in one C++
+loop per call. Codes are uint8, right-aligned for the 6- and 4-bit formats.
+Scales are decode scales: ``dequantize(q, s) = decode(q) * s`` and
+``quantize(x, s) = encode(x / s)`` with the division in float32.
+"""
+
+import dataclasses
+import math
+
+import numpy as np
+
+from . import _fp8mlir as _core
+
+#: Format names as MLIR spells the types ("hif8" is !fp8.hif8).
+FORMATS = tuple(_core.FORMATS)
+#: Rounding-mode names as in #fp8.rounding<...>.
+ROUNDINGS = tuple(_core.ROUNDINGS)
+
+
+@dataclasses.dataclass(frozen=True)
+class FormatInfo:
+    """The limits and encoding of a format (include/fp8/Numerics/Numerics.h)."""
+
+    name: str
+    bit_width: int
+    exponent_bits: int
+    mantissa_bits: int  # HiF8 is tapered: its maximum (3)
+    exponent_bias: int
+    signed: bool
+    has_zero: bool
+    has_negative_zero: bool
+    has_inf: bool
+    has_nan: bool
+    min_normal_exponent: int
+    max_normal_exponent: int
+    max_finite: float
+    min_normal: float
+    min_subnormal: float
+    max_finite_code: int
+    nan_code: "int | None"
+    inf_code: "int | None"
+    default_rounding: str
+    roundings: tuple  # the rounding modes the compiler accepts for it
+
+
+_INFOS = {}
+for _index, _name in enumerate(FORMATS):
+    _info = _core.format_info(_index)
+    _info["roundings"] = tuple(_info["roundings"])
+    _INFOS[_name] = FormatInfo(**_info)
+
+
+def formats():
+    """Every format, by name, with its limits (a dict of FormatInfo)."""
+    return dict(_INFOS)
+
+
+def _format_index(format):
+    try:
+        return FORMATS.index(format)
+    except ValueError:
+        raise ValueError(
+            f"unknown format {format!r}; expected one of {', '.join(FORMATS)}"
+        ) from None
+
+
+def format_info(format):
+    """The FormatInfo of one format."""
+    return _INFOS[FORMATS[_format_index(format)]]
+
+
+def _rounding_index(format, rounding, random_bits):
+    info = format_info(format)
+    rounding = info.default_rounding if rounding is None else rounding
+    if rounding not in ROUNDINGS:
+        raise ValueError(
+            f"unknown rounding {rounding!r}; expected one of "
+            f"{', '.join(ROUNDINGS)}")
+    if rounding not in info.roundings:
+        raise ValueError(
+            f"rounding {rounding!r} does not apply to {format!r} (it takes "
+            f"{', '.join(info.roundings)})")
+    if (rounding == "stochastic") != (random_bits is not None):
+        raise ValueError(
+            "random_bits is required with rounding='stochastic' and only "
+            "then")
+    return ROUNDINGS.index(rounding)
+
+
+def _saturate(saturate):
+    if saturate in (True, "finite"):
+        return True
+    if saturate in (False, "none"):
+        return False
+    raise ValueError(
+        f"saturate must be a bool, 'none' or 'finite', not {saturate!r}")
+
+
+def _random_bits(random_bits, shape):
+    if random_bits is None:
+        return None
+    bits = np.asarray(random_bits)
+    if bits.dtype.kind not in "ui":
+        raise TypeError("random_bits must be integers (uint32)")
+    try:
+        bits = np.broadcast_to(bits, shape)
+    except ValueError:
+        raise ValueError(
+            f"random_bits of shape {bits.shape} does not broadcast to "
+            f"{shape}") from None
+    return np.ascontiguousarray(bits.astype(np.uint32, copy=False)).ravel()
+
+
+def _is_bfloat16(dtype):
+    return dtype.name == "bfloat16"
+
+
+def encode(x, format, *, rounding=None, saturate=False, random_bits=None):
+    """Encodes ``x`` into ``format`` codes (uint8), as ``fp8.convert`` does.
+
+    ``x`` is read in its own precision: float64, float32, float16 and
+    ml_dtypes.bfloat16 are encoded directly (HiF8's hybrid rounding depends
+    on the source type); anything else is converted to float64 first.
+    ``rounding`` defaults to the format's default (nearest_even, nearest_away
+    for HiF8); ``saturate`` (True / "finite") clamps overflow and infinities
+    to the largest finite value; ``random_bits`` (uint32, broadcast to x) is
+    required by ``rounding="stochastic"``.
+    """
+    x = np.asarray(x)
+    if x.dtype not in (np.float64, np.float32, np.float16) and not \
+            _is_bfloat16(x.dtype):
+        x = x.astype(np.float64)
+    x = np.ascontiguousarray(x)
+    fmt = _format_index(format)
+    rnd = _rounding_index(format, rounding, random_bits)
+    bits = _random_bits(random_bits, x.shape)
+    out = np.empty(x.shape, dtype=np.uint8)
+    flat = x.ravel()
+    if x.dtype == np.float64:
+        _core.encode_f64(flat, out.ravel(), fmt, rnd, _saturate(saturate), bits)
+    elif x.dtype == np.float32:
+        _core.encode_f32(flat, out.ravel(), fmt, rnd, _saturate(saturate), bits)
+    else:
+        _core.encode_half(flat.view(np.uint16), _is_bfloat16(x.dtype),
+                          out.ravel(), fmt, rnd, _saturate(saturate), bits)
+    return out
+
+
+def _codes(codes):
+    codes = np.asarray(codes)
+    if codes.dtype.itemsize != 1 or codes.dtype == np.bool_:
+        raise TypeError(
+            f"codes must be uint8 (or a 1-byte ml_dtypes type), not "
+            f"{codes.dtype}")
+    return np.ascontiguousarray(codes).view(np.uint8)
+
+
+def decode(codes, format):
+    """The exact values of ``format`` codes, as float32 (every value of every
+    format is exact in float32)."""
+    codes = _codes(codes)
+    out = np.empty(codes.shape, dtype=np.float32)
+    _core.decode(codes.ravel(), out.ravel(), _format_index(format))
+    return out
+
+
+def table(format):
+    """The value of every code of ``format`` (2**bit_width float32 values)."""
+    return decode(np.arange(2 ** format_info(format).bit_width,
+                            dtype=np.uint8), format)
+
+
+def hif8_table():
+    """HiF8's 256 values, indexed by code (shared/spec/HIF8.md)."""
+    return table("hif8")
+
+
+class _Blocks:
+    """A block shape over an input shape. Per-tensor (block None) scales
+    are 0-d; the kernels see them as one block covering the input."""
+
+    def __init__(self, shape, block):
+        self.per_tensor = block is None
+        if block is None:
+            block = tuple(max(size, 1) for size in shape)
+        block = tuple(int(b) for b in block)
+        if len(block) != len(shape):
+            raise ValueError(
+                f"block {block} needs one entry per dimension of the input "
+                f"{tuple(shape)}")
+        if any(b < 1 for b in block):
+            raise ValueError(f"block {block}: entries must be >= 1")
+        self.block = list(block)
+        self.kernel_shape = tuple(-(-size // b) for size, b in
+                                  zip(shape, block))
+        self.scale_shape = () if self.per_tensor else self.kernel_shape
+
+    def scales(self, scale):
+        """``scale`` as the kernels' float32 array; checks its shape."""
+        scale = np.asarray(scale)
+        if not (_is_bfloat16(scale.dtype) or scale.dtype.kind in "fiu"):
+            raise TypeError(f"scale must be a float array, not {scale.dtype}")
+        scale = scale.astype(np.float32)
+        if self.per_tensor and scale.size == 1:
+            scale = scale.reshape(())
+        if scale.shape != self.scale_shape:
+            raise ValueError(
+                f"scale shape {scale.shape} does not match ceildiv(input "
+                f"shape, block) = {self.scale_shape}")
+        return np.ascontiguousarray(np.broadcast_to(scale, self.kernel_shape))
+
+
+def _float32_input(x):
+    x = np.asarray(x)
+    if x.dtype != np.float32:
+        x = x.astype(np.float32)  # exact from float16 / bfloat16
+    return np.ascontiguousarray(x)
+
+
+def amax(x, block=None):
+    """max |x| per block (float32, NaN propagates), as ``fp8.amax``; its
+    shape is ceildiv(x.shape, block); per-tensor without ``block``."""
+    x = _float32_input(x)
+    blocks = _Blocks(x.shape, block)
+    out = np.empty(blocks.kernel_shape, dtype=np.float32)
+    _core.amax(x, blocks.block, out)
+    return out.reshape(blocks.scale_shape) if x.size else out
+
+
+def compute_scale(amax, format, *, margin=0, pow2=False, scale_format="f32"):
+    """Decode scales for ``format`` from amax values, as
+    ``fp8.compute_scale``: amax / (max_finite * 2**-margin), optionally
+    rounded up to a power of two; with ``scale_format="f8E8M0FNU"`` the OCP
+    MX rule. Returned as float32 values (E8M0 scales are exact in float32)."""
+    amax = _float32_input(amax)
+    fmt = _format_index(format)
+    if scale_format == "f8E8M0FNU":
+        codes = np.empty(amax.shape, dtype=np.uint8)
+        _core.compute_scale_e8m0(amax.ravel(), codes.ravel(), fmt, int(margin))
+        return decode(codes, "f8E8M0FNU")
+    if scale_format != "f32":
+        raise ValueError(
+            f"scale_format must be 'f32' or 'f8E8M0FNU', not {scale_format!r}")
+    out = np.empty(amax.shape, dtype=np.float32)
+    _core.compute_scale(amax.ravel(), out.ravel(), fmt, int(margin),
+                        bool(pow2))
+    return out
+
+
+def quantize(x, format, *, rounding=None, saturate=False, scale=None,
+             block=None, random_bits=None, margin=0, pow2=False,
+             scale_format="f32"):
+    """Quantizes ``x`` into ``format``: ``(codes, scales)``.
+
+    Semantics of ``fp8.quantize``: ``codes = encode(x / scale)``, with ``x``
+    read as float32 (float64 is rounded to float32 first, as the compiler's
+    constant folder does) and the division in float32. ``block`` is the scale
+    granularity, one entry per dimension (None: one scale for the tensor;
+    ``(1, K)``: per row; ``(1, 32)`` with ``scale_format="f8E8M0FNU"``: MX);
+    scales have shape ceildiv(x.shape, block).
+
+    Without ``scale``, scales are computed from the data like ``fp8.amax`` +
+    ``fp8.compute_scale`` (``margin``, ``pow2``, ``scale_format``); with
+    ``scale`` (a number, or an array of the scale shape) they are used as
+    given. ``rounding``, ``saturate`` and ``random_bits`` are as in
+    ``encode``.
+    """
+    x = _float32_input(x)
+    fmt = _format_index(format)
+    rnd = _rounding_index(format, rounding, random_bits)
+    blocks = _Blocks(x.shape, block)
+    if scale is None:
+        scale = compute_scale(amax(x, block), format, margin=margin,
+                              pow2=pow2, scale_format=scale_format)
+    scales = blocks.scales(scale)
+    codes = np.empty(x.shape, dtype=np.uint8)
+    _core.quantize(x, scales, blocks.block, codes, fmt, rnd,
+                   _saturate(saturate), _random_bits(random_bits, x.shape))
+    return codes, scales.reshape(blocks.scale_shape) if x.size else scales
+
+
+def dequantize(codes, format, scale=1.0, *, block=None):
+    """``decode(codes) * scale`` in float32 (``fp8.dequantize``); ``scale``
+    and ``block`` as for ``quantize``."""
+    codes = _codes(codes)
+    blocks = _Blocks(codes.shape, block)
+    out = np.empty(codes.shape, dtype=np.float32)
+    _core.dequantize(codes, blocks.scales(scale), blocks.block, out,
+                     _format_index(format))
+    return out

@@ -1,0 +1,543 @@
+//===- Compiler.cpp - MLIR behind the Python extension --------------------===//
+
+#include "Compiler.h"
+
+#include "fp8/Dialect/FP8/IR/FP8Dialect.h"
+#include "fp8/InitAll.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/TargetSelect.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <set>
+
+using namespace mlir;
+
+namespace fp8::python {
+
+#ifndef FP8_MLIR_LIBRARY_DIR
+#error "FP8_MLIR_LIBRARY_DIR must name the directory of the MLIR runtime libs"
+#endif
+
+const char *getMLIRLibraryDir() { return FP8_MLIR_LIBRARY_DIR; }
+
+//===----------------------------------------------------------------------===//
+// Contexts and diagnostics
+//===----------------------------------------------------------------------===//
+
+/// What fp8-opt knows, plus the LLVM IR translations the JIT needs. Passes
+/// live in a global registry: registered once.
+static const DialectRegistry &getRegistry() {
+  static const DialectRegistry *registry = [] {
+    registerAllPasses();
+    mlir::fp8::registerAllPasses();
+    auto *result = new DialectRegistry();
+    registerAllDialects(*result);
+    registerAllExtensions(*result);
+    registerAllToLLVMIRTranslations(*result);
+    mlir::fp8::registerAllDialects(*result);
+    return result;
+  }();
+  return *registry;
+}
+
+static std::string formatLocation(Location loc) {
+  if (auto fileLoc = loc->findInstanceOf<FileLineColLoc>())
+    return (fileLoc.getFilename().str() + ":" +
+            std::to_string(fileLoc.getLine()) + ":" +
+            std::to_string(fileLoc.getColumn()));
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << loc;
+  return text;
+}
+
+static const char *getSeverityName(DiagnosticSeverity severity) {
+  switch (severity) {
+  case DiagnosticSeverity::Error:
+    return "error";
+  case DiagnosticSeverity::Warning:
+    return "warning";
+  case DiagnosticSeverity::Note:
+    return "note";
+  case DiagnosticSeverity::Remark:
+    return "remark";
+  }
+  llvm_unreachable("unknown severity");
+}
+
+namespace {
+/// Collects every diagnostic emitted on a context while it lives, formatted
+/// as "file:line:col: error: message" with its notes on following lines.
+class DiagnosticCollector {
+public:
+  DiagnosticCollector(MLIRContext *context, std::vector<std::string> &messages)
+      : handler(context, [&messages](Diagnostic &diag) {
+          std::string text = formatLocation(diag.getLocation()) + ": " +
+                             getSeverityName(diag.getSeverity()) + ": " +
+                             diag.str();
+          for (Diagnostic &note : diag.getNotes())
+            text += "\n" + formatLocation(note.getLocation()) +
+                    ": note: " + note.str();
+          messages.push_back(std::move(text));
+          return success();
+        }) {}
+
+private:
+  ScopedDiagnosticHandler handler;
+};
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Module
+//===----------------------------------------------------------------------===//
+
+struct Module::Impl {
+  /// Shared by clones.
+  std::shared_ptr<MLIRContext> context;
+  OwningOpRef<ModuleOp> module;
+};
+
+Module::Module(std::unique_ptr<Impl> impl) : impl(std::move(impl)) {}
+Module::~Module() = default;
+
+std::unique_ptr<Module> Module::parse(const std::string &source,
+                                      const std::string &sourceName,
+                                      Error &error) {
+  auto impl = std::make_unique<Impl>();
+  impl->context = std::make_shared<MLIRContext>(getRegistry());
+  // Diagnostics read as fp8-opt prints them, without the op attached.
+  impl->context->printOpOnDiagnostic(false);
+  {
+    DiagnosticCollector collector(impl->context.get(), error.diagnostics);
+    impl->module = parseSourceString<ModuleOp>(
+        source, ParserConfig(impl->context.get()), sourceName);
+  }
+  if (!impl->module) {
+    error.summary = "cannot parse " + sourceName;
+    return nullptr;
+  }
+  return std::unique_ptr<Module>(new Module(std::move(impl)));
+}
+
+std::unique_ptr<Module> Module::clone() const {
+  auto copy = std::make_unique<Impl>();
+  copy->context = impl->context;
+  copy->module = impl->module->clone();
+  return std::unique_ptr<Module>(new Module(std::move(copy)));
+}
+
+bool Module::verify(Error &error) const {
+  DiagnosticCollector collector(impl->context.get(), error.diagnostics);
+  if (succeeded(mlir::verify(*impl->module)))
+    return true;
+  error.summary = "the module does not verify";
+  return false;
+}
+
+std::string Module::print(bool genericForm, bool debugInfo) const {
+  OpPrintingFlags flags;
+  if (genericForm)
+    flags.printGenericOpForm();
+  if (debugInfo)
+    flags.enableDebugInfo();
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  impl->module->print(os, flags);
+  return text;
+}
+
+/// Runs `pipeline` on `module` (whose context collects into `error`).
+static bool runPipelineOn(ModuleOp module, StringRef pipeline, Error &error) {
+  MLIRContext *context = module.getContext();
+  DiagnosticCollector collector(context, error.diagnostics);
+  PassManager pm(context, ModuleOp::getOperationName());
+  std::string parseErrors;
+  llvm::raw_string_ostream os(parseErrors);
+  StringRef trimmed = pipeline.trim();
+  LogicalResult parsed = failure();
+  if (trimmed.starts_with(ModuleOp::getOperationName().str() + "(")) {
+    FailureOr<OpPassManager> anchored = parsePassPipeline(trimmed, os);
+    if (succeeded(anchored)) {
+      static_cast<OpPassManager &>(pm) = std::move(*anchored);
+      parsed = success();
+    }
+  } else {
+    parsed = parsePassPipeline(trimmed, pm, os);
+  }
+  if (failed(parsed)) {
+    error.summary = "invalid pass pipeline '" + pipeline.str() + "'";
+    if (!parseErrors.empty())
+      error.diagnostics.push_back(StringRef(parseErrors).rtrim().str());
+    return false;
+  }
+  if (succeeded(pm.run(module)))
+    return true;
+  error.summary = "pass pipeline '" + pipeline.str() + "' failed";
+  return false;
+}
+
+bool Module::runPipeline(const std::string &pipeline, Error &error) {
+  return runPipelineOn(*impl->module, pipeline, error);
+}
+
+//===----------------------------------------------------------------------===//
+// Executable
+//===----------------------------------------------------------------------===//
+
+size_t getElementSize(ElementKind kind) {
+  switch (kind) {
+  case ElementKind::I1:
+  case ElementKind::I8:
+    return 1;
+  case ElementKind::I16:
+  case ElementKind::F16:
+  case ElementKind::BF16:
+    return 2;
+  case ElementKind::I32:
+  case ElementKind::F32:
+    return 4;
+  case ElementKind::I64:
+  case ElementKind::F64:
+    return 8;
+  }
+  llvm_unreachable("unknown element kind");
+}
+
+static std::optional<ElementKind> getElementKind(Type type) {
+  if (mlir::fp8::isNarrowFloat(type))
+    return ElementKind::I8; // codes, one byte each
+  if (type.isIndex())
+    return ElementKind::I64;
+  if (auto integer = dyn_cast<IntegerType>(type)) {
+    switch (integer.getWidth()) {
+    case 1:
+      return ElementKind::I1;
+    case 8:
+      return ElementKind::I8;
+    case 16:
+      return ElementKind::I16;
+    case 32:
+      return ElementKind::I32;
+    case 64:
+      return ElementKind::I64;
+    default:
+      return std::nullopt;
+    }
+  }
+  if (type.isF16())
+    return ElementKind::F16;
+  if (type.isBF16())
+    return ElementKind::BF16;
+  if (type.isF32())
+    return ElementKind::F32;
+  if (type.isF64())
+    return ElementKind::F64;
+  return std::nullopt;
+}
+
+static std::string typeToString(Type type) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << type;
+  return text;
+}
+
+/// How `type` crosses the call boundary, or nullopt.
+static std::optional<ValueType> getValueType(Type type) {
+  ValueType result;
+  Type element = type;
+  if (auto tensor = dyn_cast<RankedTensorType>(type)) {
+    if (tensor.getEncoding())
+      return std::nullopt;
+    result.isShaped = true;
+    element = tensor.getElementType();
+    result.shape.assign(tensor.getShape().begin(), tensor.getShape().end());
+  } else if (auto memref = dyn_cast<MemRefType>(type)) {
+    if (!memref.getLayout().isIdentity())
+      return std::nullopt;
+    result.isShaped = true;
+    element = memref.getElementType();
+    result.shape.assign(memref.getShape().begin(), memref.getShape().end());
+  }
+  std::optional<ElementKind> kind = getElementKind(element);
+  if (!kind)
+    return std::nullopt;
+  result.element = *kind;
+  result.elementName = typeToString(element);
+  for (int64_t &size : result.shape)
+    if (ShapedType::isDynamic(size))
+      size = -1;
+  return result;
+}
+
+static Signature getSignature(func::FuncOp func) {
+  Signature signature;
+  signature.name = func.getSymName().str();
+  auto collect = [&](TypeRange types, std::vector<ValueType> &into,
+                     const char *what) {
+    for (auto [index, type] : llvm::enumerate(types)) {
+      if (std::optional<ValueType> valueType = getValueType(type)) {
+        into.push_back(*valueType);
+        continue;
+      }
+      if (signature.unsupported.empty())
+        signature.unsupported = std::string(what) + " #" +
+                                std::to_string(index) + " has type " +
+                                typeToString(type) +
+                                ", which cannot be passed from Python";
+    }
+  };
+  collect(func.getArgumentTypes(), signature.arguments, "argument");
+  collect(func.getResultTypes(), signature.results, "result");
+  return signature;
+}
+
+struct Executable::Impl {
+  std::unique_ptr<ExecutionEngine> engine;
+};
+
+Executable::~Executable() = default;
+
+std::unique_ptr<Executable>
+Executable::create(const Module &module, const std::string &pipeline,
+                   unsigned optLevel,
+                   const std::vector<std::string> &sharedLibs, Error &error) {
+  static std::once_flag nativeTarget;
+  std::call_once(nativeTarget, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  });
+  if (optLevel > 3) {
+    error.summary = "opt_level must be 0, 1, 2 or 3";
+    return nullptr;
+  }
+  for (const std::string &library : sharedLibs) {
+    if (!llvm::sys::fs::exists(library)) {
+      error.summary = "shared library '" + library + "' does not exist";
+      return nullptr;
+    }
+  }
+
+  auto executable = std::unique_ptr<Executable>(new Executable());
+  for (auto func : module.getImpl().module->getOps<func::FuncOp>())
+    if (func.isPublic() && !func.isExternal())
+      executable->signatures.push_back(getSignature(func));
+
+  std::unique_ptr<Module> lowered = module.clone();
+  ModuleOp loweredOp = *lowered->getImpl().module;
+  if (!runPipelineOn(loweredOp, pipeline, error))
+    return nullptr;
+
+  DiagnosticCollector collector(loweredOp.getContext(), error.diagnostics);
+  auto transformer = makeOptimizingTransformer(optLevel, /*sizeLevel=*/0,
+                                               /*targetMachine=*/nullptr);
+  SmallVector<StringRef> libraries(sharedLibs.begin(), sharedLibs.end());
+  ExecutionEngineOptions options;
+  options.transformer = transformer;
+  options.jitCodeGenOptLevel = static_cast<llvm::CodeGenOptLevel>(optLevel);
+  options.sharedLibPaths = libraries;
+  auto engine = ExecutionEngine::create(loweredOp, options);
+  if (!engine) {
+    error.summary = "cannot compile the lowered module: " +
+                    llvm::toString(engine.takeError());
+    return nullptr;
+  }
+  executable->impl = std::make_unique<Impl>();
+  executable->impl->engine = std::move(*engine);
+  executable->impl->engine->initialize();
+  return executable;
+}
+
+namespace {
+/// Where a value lives in the packed result: LLVM's struct layout on the
+/// host (fields at their natural alignment). A memref is the descriptor
+/// {allocated, aligned, offset, sizes[rank], strides[rank]}.
+struct FieldLayout {
+  size_t size;
+  size_t align;
+};
+} // namespace
+
+static FieldLayout getFieldLayout(const ValueType &type) {
+  if (type.isShaped)
+    return {3 * 8 + 2 * 8 * type.shape.size(), 8};
+  size_t size = getElementSize(type.element);
+  return {size, size};
+}
+
+static std::string formatShape(const std::vector<int64_t> &shape) {
+  std::string text = "(";
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (i)
+      text += ", ";
+    text += shape[i] < 0 ? "?" : std::to_string(shape[i]);
+  }
+  return text + (shape.size() == 1 ? ",)" : ")");
+}
+
+/// Copies the strided buffer of a descriptor into a C-contiguous vector.
+static std::vector<uint8_t> copyOut(const uint8_t *base, size_t elementSize,
+                                    const std::vector<int64_t> &sizes,
+                                    const std::vector<int64_t> &strides) {
+  int64_t count = 1;
+  for (int64_t size : sizes)
+    count *= size;
+  std::vector<uint8_t> bytes(count * elementSize);
+  if (count == 0)
+    return bytes;
+  size_t rank = sizes.size();
+  std::vector<int64_t> index(rank, 0);
+  int64_t offset = 0;
+  for (int64_t i = 0; i < count; ++i) {
+    std::memcpy(&bytes[i * elementSize], base + offset * elementSize,
+                elementSize);
+    for (size_t d = rank; d-- > 0;) {
+      offset += strides[d];
+      if (++index[d] < sizes[d])
+        break;
+      offset -= strides[d] * sizes[d];
+      index[d] = 0;
+    }
+  }
+  return bytes;
+}
+
+bool Executable::invoke(const std::string &name,
+                        std::vector<Argument> &arguments,
+                        std::vector<Result> &results, Error &error) {
+  auto it = llvm::find_if(signatures, [&](const Signature &signature) {
+    return signature.name == name;
+  });
+  if (it == signatures.end()) {
+    error.summary = "no public function @" + name + " in the module";
+    return false;
+  }
+  const Signature &signature = *it;
+  if (!signature.unsupported.empty()) {
+    error.summary = "@" + name + ": " + signature.unsupported;
+    return false;
+  }
+  if (arguments.size() != signature.arguments.size()) {
+    error.summary = "@" + name + " takes " +
+                    std::to_string(signature.arguments.size()) +
+                    " arguments, got " + std::to_string(arguments.size());
+    return false;
+  }
+
+  // One 8-byte slot per LLVM-level argument (memrefs are expanded into
+  // their descriptor fields), and a pointer to each for the packed call.
+  size_t slotCount = 0;
+  for (const ValueType &type : signature.arguments)
+    slotCount += type.isShaped ? 3 + 2 * type.shape.size() : 1;
+  std::vector<uint64_t> slots(slotCount, 0);
+  std::vector<void *> packed;
+  size_t slot = 0;
+  for (auto [index, type] : llvm::enumerate(signature.arguments)) {
+    Argument &argument = arguments[index];
+    if (!type.isShaped) {
+      std::memcpy(&slots[slot++], argument.data,
+                  getElementSize(type.element));
+      continue;
+    }
+    bool shapeMatches = argument.shape.size() == type.shape.size();
+    for (size_t d = 0; shapeMatches && d < type.shape.size(); ++d)
+      shapeMatches = type.shape[d] < 0 || type.shape[d] == argument.shape[d];
+    if (!shapeMatches) {
+      error.summary = "@" + name + " argument #" + std::to_string(index) +
+                      ": expected shape " + formatShape(type.shape) +
+                      ", got " + formatShape(argument.shape);
+      return false;
+    }
+    auto pointer = reinterpret_cast<uintptr_t>(argument.data);
+    slots[slot++] = pointer; // allocated
+    slots[slot++] = pointer; // aligned
+    slots[slot++] = 0;       // offset
+    for (int64_t size : argument.shape)
+      slots[slot++] = size;
+    int64_t stride = 1;
+    std::vector<int64_t> strides(argument.shape.size());
+    for (size_t d = argument.shape.size(); d-- > 0;) {
+      strides[d] = stride;
+      stride *= argument.shape[d];
+    }
+    for (int64_t s : strides)
+      slots[slot++] = s;
+  }
+  for (uint64_t &value : slots)
+    packed.push_back(&value);
+
+  // The packed wrapper stores the result (one value, or a struct of them).
+  std::vector<size_t> offsets;
+  size_t resultSize = 0;
+  for (const ValueType &type : signature.results) {
+    FieldLayout layout = getFieldLayout(type);
+    resultSize = (resultSize + layout.align - 1) / layout.align * layout.align;
+    offsets.push_back(resultSize);
+    resultSize += layout.size;
+  }
+  std::vector<uint64_t> resultStorage((resultSize + 7) / 8 + 1, 0);
+  if (!signature.results.empty())
+    packed.push_back(resultStorage.data());
+
+  if (llvm::Error callError = impl->engine->invokePacked(name, packed)) {
+    error.summary = "cannot call @" + name + ": " +
+                    llvm::toString(std::move(callError));
+    return false;
+  }
+
+  // Copy the results out, then free the buffers the code allocated (with
+  // malloc, as memref.alloc lowers); buffers of constants (0xdeadbeef) and
+  // of the caller's arguments are not ours to free.
+  auto *storage = reinterpret_cast<uint8_t *>(resultStorage.data());
+  std::set<void *> toFree;
+  for (auto [index, type] : llvm::enumerate(signature.results)) {
+    const uint8_t *field = storage + offsets[index];
+    Result result;
+    size_t elementSize = getElementSize(type.element);
+    if (!type.isShaped) {
+      result.bytes.assign(field, field + elementSize);
+      results.push_back(std::move(result));
+      continue;
+    }
+    void *allocated, *aligned;
+    int64_t offset;
+    size_t rank = type.shape.size();
+    std::vector<int64_t> strides(rank);
+    result.shape.resize(rank);
+    std::memcpy(&allocated, field, 8);
+    std::memcpy(&aligned, field + 8, 8);
+    std::memcpy(&offset, field + 16, 8);
+    std::memcpy(result.shape.data(), field + 24, 8 * rank);
+    std::memcpy(strides.data(), field + 24 + 8 * rank, 8 * rank);
+    result.bytes =
+        copyOut(static_cast<const uint8_t *>(aligned) + offset * elementSize,
+                elementSize, result.shape, strides);
+    results.push_back(std::move(result));
+    toFree.insert(allocated);
+  }
+  for (const Argument &argument : arguments)
+    toFree.erase(argument.data);
+  toFree.erase(nullptr);
+  toFree.erase(reinterpret_cast<void *>(uintptr_t(0xdeadbeef)));
+  for (void *buffer : toFree)
+    std::free(buffer);
+  return true;
+}
+
+} // namespace fp8::python

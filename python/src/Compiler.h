@@ -1,0 +1,120 @@
+//===- Compiler.h - MLIR behind the Python extension ------------*- C++ -*-===//
+//
+// The compiler half of the `fp8mlir` Python package: parsing, printing,
+// verifying, pass pipelines and in-process execution (ExecutionEngine).
+// This interface is plain C++ (no MLIR types): Compiler.cpp is compiled like
+// the rest of the project (LLVM's flags, no exceptions), the nanobind module
+// with exceptions, and only this header and plain data cross between them.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef FP8_PYTHON_COMPILER_H
+#define FP8_PYTHON_COMPILER_H
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace fp8::python {
+
+/// A failed operation: what failed, and MLIR's diagnostics
+/// ("loc: error: message", notes included) in the order they were emitted.
+struct Error {
+  std::string summary;
+  std::vector<std::string> diagnostics;
+};
+
+/// A module with its own MLIRContext, which knows every upstream dialect and
+/// extension plus the fp8 dialect (what fp8-opt knows).
+class Module {
+public:
+  ~Module();
+  /// Parses and verifies `source`; null and `error` set on failure.
+  static std::unique_ptr<Module> parse(const std::string &source,
+                                       const std::string &sourceName,
+                                       Error &error);
+  std::unique_ptr<Module> clone() const;
+  bool verify(Error &error) const;
+  std::string print(bool genericForm, bool debugInfo) const;
+  /// Runs a textual pass pipeline in place: "builtin.module(...)" or a list
+  /// of passes anchored on the module ("canonicalize,func.func(cse)").
+  bool runPipeline(const std::string &pipeline, Error &error);
+
+  struct Impl;
+  Impl &getImpl() const { return *impl; }
+
+private:
+  explicit Module(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl;
+};
+
+/// How a value crosses into JIT-compiled code.
+enum class ElementKind { I1, I8, I16, I32, I64, F16, BF16, F32, F64 };
+
+/// The type of a function argument or result before lowering: a ranked
+/// tensor or memref (`isShaped`, dynamic sizes as -1) or a scalar. Narrow
+/// floats and !fp8.hif8 travel as one byte per element (their codes).
+struct ValueType {
+  bool isShaped = false;
+  ElementKind element = ElementKind::F32;
+  std::string elementName; ///< MLIR spelling: "f32", "f8E4M3FN", "!fp8.hif8"
+  std::vector<int64_t> shape;
+};
+
+struct Signature {
+  std::string name;
+  std::vector<ValueType> arguments;
+  std::vector<ValueType> results;
+  /// Non-empty when some argument or result type cannot be passed (the
+  /// function is then not callable); says which.
+  std::string unsupported;
+};
+
+/// An argument: for shaped values a C-contiguous buffer of `shape`, for
+/// scalars a pointer to the value.
+struct Argument {
+  void *data = nullptr;
+  std::vector<int64_t> shape;
+};
+
+/// A result, copied out of the JIT-ed code's buffers (C-contiguous).
+struct Result {
+  std::vector<int64_t> shape;
+  std::vector<uint8_t> bytes;
+};
+
+size_t getElementSize(ElementKind kind);
+
+/// The public functions of a module (func.func with a body), lowered by a
+/// pipeline and compiled in process by MLIR's ExecutionEngine.
+class Executable {
+public:
+  ~Executable();
+  /// Lowers a copy of `module` with `pipeline` and JIT-compiles it, loading
+  /// `sharedLibs` (e.g. libmlir_c_runner_utils.so) for symbols it calls.
+  static std::unique_ptr<Executable>
+  create(const Module &module, const std::string &pipeline, unsigned optLevel,
+         const std::vector<std::string> &sharedLibs, Error &error);
+
+  const std::vector<Signature> &getSignatures() const { return signatures; }
+
+  /// Calls `name`; arguments are checked against its signature. Buffers the
+  /// code returns are copied into `results` and freed.
+  bool invoke(const std::string &name, std::vector<Argument> &arguments,
+              std::vector<Result> &results, Error &error);
+
+  struct Impl;
+
+private:
+  Executable() = default;
+  std::unique_ptr<Impl> impl;
+  std::vector<Signature> signatures;
+};
+
+/// The directory holding libmlir_c_runner_utils.so and friends.
+const char *getMLIRLibraryDir();
+
+} // namespace fp8::python
+
+#endif // FP8_PYTHON_COMPILER_H
