@@ -158,8 +158,6 @@ static Value toGroupedLayout(OpBuilder &b, Location loc, Value value,
 static Value fromGroupedLayout(OpBuilder &b, Location loc, Value value,
                                Value like, AffineMap map,
                                ArrayRef<ArrayRef<unsigned>> groups) {
-  SmallVector<OpFoldResult> likeSizes = tensor::getMixedSizes(b, loc, like);
-  auto likeType = cast<RankedTensorType>(like.getType());
   SmallVector<unsigned> order;
   SmallVector<ReassociationIndices> reassociation;
   for (ArrayRef<unsigned> group : groups) {
@@ -170,25 +168,33 @@ static Value fromGroupedLayout(OpBuilder &b, Location loc, Value value,
     }
     reassociation.push_back(indices);
   }
-  SmallVector<OpFoldResult> sizes;
-  SmallVector<int64_t> shape;
-  for (unsigned dim : order) {
-    unsigned position =
-        *map.getResultPosition(getAffineDimExpr(dim, b.getContext()));
-    sizes.push_back(likeSizes[position]);
-    shape.push_back(likeType.getDimSize(position));
-  }
-  auto valueType = cast<RankedTensorType>(value.getType());
-  if (reassociation.size() != order.size())
-    value = tensor::ExpandShapeOp::create(b, loc, valueType.clone(shape), value,
-                                          reassociation, sizes);
   // Result dimension i is the loop dimension map(i), at its place in order.
   SmallVector<int64_t> permutation;
   for (AffineExpr expr : map.getResults())
-    permutation.push_back(llvm::find(order, cast<AffineDimExpr>(expr)
-                                                .getPosition()) -
-                          order.begin());
-  if (isIdentityPermutation(permutation))
+    permutation.push_back(
+        llvm::find(order, cast<AffineDimExpr>(expr).getPosition()) -
+        order.begin());
+  bool expand = reassociation.size() != order.size();
+  bool transpose = !isIdentityPermutation(permutation);
+  if (!expand && !transpose)
+    return value;
+
+  SmallVector<OpFoldResult> likeSizes = tensor::getMixedSizes(b, loc, like);
+  auto likeType = cast<RankedTensorType>(like.getType());
+  auto valueType = cast<RankedTensorType>(value.getType());
+  if (expand) {
+    SmallVector<OpFoldResult> sizes;
+    SmallVector<int64_t> shape;
+    for (unsigned dim : order) {
+      unsigned position =
+          *map.getResultPosition(getAffineDimExpr(dim, b.getContext()));
+      sizes.push_back(likeSizes[position]);
+      shape.push_back(likeType.getDimSize(position));
+    }
+    value = tensor::ExpandShapeOp::create(b, loc, valueType.clone(shape), value,
+                                          reassociation, sizes);
+  }
+  if (!transpose)
     return value;
   Value init =
       tensor::EmptyOp::create(b, loc, likeSizes, valueType.getElementType());
