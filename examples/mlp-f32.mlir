@@ -16,7 +16,7 @@
 func.func private @printMemrefF32(tensor<*xf32> {bufferization.access = "read"}) attributes {llvm.emit_c_interface}
 
 // Uniform values in [-scale/2, scale/2) from a hash of (seed, row, column).
-func.func @random(%init: tensor<?x?xf32>, %seed: i32, %scale: f32) -> tensor<?x?xf32> {
+func.func private @random(%init: tensor<?x?xf32>, %seed: i32, %scale: f32) -> tensor<?x?xf32> {
   %c1 = arith.constant 1 : index
   %cols = tensor.dim %init, %c1 : tensor<?x?xf32>
   %r = linalg.generic {indexing_maps = [#id], iterator_types = ["parallel", "parallel"]}
@@ -57,7 +57,7 @@ func.func @random(%init: tensor<?x?xf32>, %seed: i32, %scale: f32) -> tensor<?x?
 }
 
 // max(x @ w + b, 0) (or without the ReLU on the last layer).
-func.func @mlp(%x: tensor<32x256xf32>, %w1: tensor<256x512xf32>, %b1: tensor<512xf32>,
+func.func private @mlp(%x: tensor<32x256xf32>, %w1: tensor<256x512xf32>, %b1: tensor<512xf32>,
                %w2: tensor<512x512xf32>, %b2: tensor<512xf32>,
                %w3: tensor<512x128xf32>, %b3: tensor<128xf32>) -> tensor<32x128xf32> {
   %zero = arith.constant 0.0 : f32
@@ -91,13 +91,13 @@ func.func @mlp(%x: tensor<32x256xf32>, %w1: tensor<256x512xf32>, %b1: tensor<512
   return %y : tensor<32x128xf32>
 }
 
-func.func @matrix(%rows: index, %cols: index, %seed: i32, %scale: f32) -> tensor<?x?xf32> {
+func.func private @matrix(%rows: index, %cols: index, %seed: i32, %scale: f32) -> tensor<?x?xf32> {
   %e = tensor.empty(%rows, %cols) : tensor<?x?xf32>
   %r = call @random(%e, %seed, %scale) : (tensor<?x?xf32>, i32, f32) -> tensor<?x?xf32>
   return %r : tensor<?x?xf32>
 }
 
-func.func @vector(%n: index, %seed: i32, %scale: f32) -> tensor<?xf32> {
+func.func private @vector(%n: index, %seed: i32, %scale: f32) -> tensor<?xf32> {
   %c1 = arith.constant 1 : index
   %m = call @matrix(%c1, %n, %seed, %scale) : (index, index, i32, f32) -> tensor<?x?xf32>
   %v = tensor.collapse_shape %m [[0, 1]] : tensor<?x?xf32> into tensor<?xf32>
