@@ -65,20 +65,19 @@ static linalg::LinalgOp rewrite1x1Nhwc(RewriterBase &rewriter,
                      !ShapedType::isDynamic(inputType.getDimSize(1)) &&
                      !ShapedType::isDynamic(inputType.getDimSize(2));
   if (!unitStrides || !sameSpatial) {
-    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc,
-                                                            input);
+    SmallVector<OpFoldResult> sizes =
+        tensor::getMixedSizes(rewriter, loc, input);
     sizes[1] = outputSizes[1];
     sizes[2] = outputSizes[2];
     SmallVector<OpFoldResult> offsets(4, rewriter.getIndexAttr(0));
     SmallVector<OpFoldResult> steps = {
         rewriter.getIndexAttr(1), rewriter.getIndexAttr(strides[0]),
         rewriter.getIndexAttr(strides[1]), rewriter.getIndexAttr(1)};
-    input = tensor::ExtractSliceOp::create(rewriter, loc, input, offsets,
-                                           sizes, steps);
+    input = tensor::ExtractSliceOp::create(rewriter, loc, input, offsets, sizes,
+                                           steps);
   }
   SmallVector<ReassociationIndices> pixels = {{0, 1, 2}, {3}};
-  Value matrix =
-      tensor::CollapseShapeOp::create(rewriter, loc, input, pixels);
+  Value matrix = tensor::CollapseShapeOp::create(rewriter, loc, input, pixels);
   Value acc = tensor::CollapseShapeOp::create(rewriter, loc, output, pixels);
   bool fhwc = isa<linalg::Conv2DNhwcFhwcOp>(op);
   SmallVector<ReassociationIndices> filterGroups =
@@ -99,9 +98,9 @@ static linalg::LinalgOp rewrite1x1Nhwc(RewriterBase &rewriter,
         "indexing_maps",
         rewriter.getArrayAttr({map({m, k}), map({n, k}), map({m, n})})));
   }
-  auto matmul = linalg::MatmulOp::create(rewriter, loc, TypeRange{acc.getType()},
-                                         ValueRange{matrix, weights},
-                                         ValueRange{acc}, attributes);
+  auto matmul = linalg::MatmulOp::create(
+      rewriter, loc, TypeRange{acc.getType()}, ValueRange{matrix, weights},
+      ValueRange{acc}, attributes);
   Value result = tensor::ExpandShapeOp::create(
       rewriter, loc, outputType, matmul->getResult(0), pixels, outputSizes);
   rewriter.replaceOp(op, result);

@@ -73,8 +73,8 @@ static FailureOr<ContractionLayout> getLayout(linalg::LinalgOp op,
     return fail("not two inputs and one init");
   if (!linalg::isaContractionOpInterface(op))
     return fail("not a multiply-add contraction");
-  for (Value value : {op.getDpsInputs()[0], op.getDpsInputs()[1],
-                      op.getDpsInits()[0]})
+  for (Value value :
+       {op.getDpsInputs()[0], op.getDpsInputs()[1], op.getDpsInits()[0]})
     if (!isWideFloat(getElementTypeOrSelf(value.getType())))
       return fail("element types are not f32, f16 or bf16");
   FailureOr<linalg::ContractionDimensions> dims =
@@ -135,8 +135,8 @@ static Value toGroupedLayout(OpBuilder &b, Location loc, Value value,
     ReassociationIndices indices;
     for (unsigned dim : group) {
       indices.push_back(permutation.size());
-      permutation.push_back(*map.getResultPosition(
-          getAffineDimExpr(dim, b.getContext())));
+      permutation.push_back(
+          *map.getResultPosition(getAffineDimExpr(dim, b.getContext())));
     }
     reassociation.push_back(indices);
   }
@@ -282,8 +282,8 @@ static FailureOr<TypedAttr> getStaticScale(linalg::LinalgOp op,
   StringRef name = operand.staticScaleName;
   Attribute attr = op->getDiscardableAttr(name);
   if (!attr)
-    return op->emitOpError() << "needs a `" << name
-                             << "` attribute (static-scales)",
+    return op->emitOpError()
+               << "needs a `" << name << "` attribute (static-scales)",
            failure();
   SmallVector<double> values;
   if (auto floatAttr = dyn_cast<FloatAttr>(attr)) {
@@ -309,9 +309,9 @@ static FailureOr<TypedAttr> getStaticScale(linalg::LinalgOp op,
   SmallVector<APFloat> converted;
   for (double value : values) {
     if (!(std::isfinite(value) && value > 0.0))
-      return op->emitOpError() << "`" << name
-                               << "` must hold positive finite scales, got "
-                               << value,
+      return op->emitOpError()
+                 << "`" << name << "` must hold positive finite scales, got "
+                 << value,
              failure();
     APFloat scale(value);
     bool losesInfo = false;
@@ -340,15 +340,15 @@ quantizeOperand(OpBuilder &b, Location loc, Value value,
                 const OperandScaling &operand, TypedAttr staticScale,
                 const OperandQuantization &quantization) {
   MLIRContext *context = b.getContext();
-  DenseI64ArrayAttr block =
-      operand.block ? b.getDenseI64ArrayAttr(*operand.block)
-                    : DenseI64ArrayAttr();
+  DenseI64ArrayAttr block = operand.block
+                                ? b.getDenseI64ArrayAttr(*operand.block)
+                                : DenseI64ArrayAttr();
   Value scale;
   if (staticScale) {
     scale = arith::ConstantOp::create(b, loc, staticScale);
   } else {
-    Value amax = AmaxOp::create(
-        b, loc, getScaleType(operand, b.getF32Type()), value, block);
+    Value amax = AmaxOp::create(b, loc, getScaleType(operand, b.getF32Type()),
+                                value, block);
     scale = ComputeScaleOp::create(
         b, loc,
         getScaleType(operand,
@@ -419,10 +419,10 @@ FailureOr<ScaledMatmulOp> mlir::fp8::rewriteContractionToScaledMatmul(
   auto [lhsBlock, rhsBlock] = getBlocks(quantization.scaling, rank,
                                         lhsShape.back(), layout->rhsTransposed);
   auto elementOf = [](Value value) { return getElementTypeOrSelf(value); };
-  OperandScaling lhs{lhsBlock,
-                     RankedTensorType::get(lhsShape,
-                                           elementOf(op.getDpsInputs()[0])),
-                     "fp8.lhs_scale"};
+  OperandScaling lhs{
+      lhsBlock,
+      RankedTensorType::get(lhsShape, elementOf(op.getDpsInputs()[0])),
+      "fp8.lhs_scale"};
   OperandScaling rhs{rhsBlock,
                      RankedTensorType::get(groupedShape(rhsGroups),
                                            elementOf(op.getDpsInputs()[1])),
@@ -466,8 +466,8 @@ FailureOr<ScaledMatmulOp> mlir::fp8::rewriteContractionToScaledMatmul(
   };
   auto scaledMatmul = ScaledMatmulOp::create(
       rewriter, loc, resultType, /*amax=*/Type(), lhsQuantized, lhsScale,
-      rhsQuantized, rhsScale, bias, /*out_scale=*/Value(),
-      blockAttr(lhs.block), blockAttr(rhs.block),
+      rhsQuantized, rhsScale, bias, /*out_scale=*/Value(), blockAttr(lhs.block),
+      blockAttr(rhs.block),
       layout->rhsTransposed ? rewriter.getUnitAttr() : UnitAttr(),
       /*rounding=*/RoundingAttr(),
       SaturationAttr::get(rewriter.getContext(), Saturation::none));
@@ -478,7 +478,8 @@ FailureOr<ScaledMatmulOp> mlir::fp8::rewriteContractionToScaledMatmul(
                                     result);
   rewriter.replaceOp(op, result);
   // The zero fill that the scaled matmul replaces.
-  if (auto fill = init.getDefiningOp<linalg::FillOp>(); fill && fill->use_empty())
+  if (auto fill = init.getDefiningOp<linalg::FillOp>();
+      fill && fill->use_empty())
     rewriter.eraseOp(fill);
   return scaledMatmul;
 }
@@ -507,7 +508,11 @@ private:
 static FailureOr<Type> parseFormat(MLIRContext *context, StringRef name) {
   if (name == "hif8")
     return Type(HiF8Type::get(context));
-  Type type = parseType(name, context, /*numRead=*/nullptr, /*isKnownNullTerminated=*/false);
+  // The caller reports a bad name; the parser's own diagnostic is noise.
+  ScopedDiagnosticHandler silence(context,
+                                  [](Diagnostic &) { return success(); });
+  Type type = parseType(name, context, /*numRead=*/nullptr,
+                        /*isKnownNullTerminated=*/false);
   if (!type || !isNarrowFloat(type) || isa<Float8E8M0FNUType>(type))
     return failure();
   return type;
@@ -523,8 +528,9 @@ static std::optional<Rounding> parseRoundingOption(StringRef name) {
 LogicalResult FP8InsertCastsPass::parseOptions(OperandQuantization &forward,
                                                OperandQuantization &grad) {
   MLIRContext *context = &getContext();
+  // At the module's location, without printing the whole module.
   auto error = [&]() {
-    return getOperation()->emitError() << "fp8-insert-casts: ";
+    return mlir::emitError(getOperation()->getLoc()) << "fp8-insert-casts: ";
   };
   Type e4m3 = Float8E4M3FNType::get(context);
   Type forwardFormat, gradientFormat;
@@ -574,8 +580,8 @@ LogicalResult FP8InsertCastsPass::parseOptions(OperandQuantization &forward,
     config.margin = margin.hasValue()
                         ? static_cast<int32_t>(margin)
                         : (numerics == ::fp8::Format::HiF8 ? 12 : 0);
-    double denominator = std::ldexp(
-        ::fp8::getFormatInfo(numerics).maxFinite, -config.margin);
+    double denominator =
+        std::ldexp(::fp8::getFormatInfo(numerics).maxFinite, -config.margin);
     if (!(denominator >= FLT_MIN && denominator <= FLT_MAX))
       return error() << "margin " << config.margin << " puts max_finite("
                      << type << ") * 2^-margin outside the normal f32 range";
@@ -588,14 +594,13 @@ LogicalResult FP8InsertCastsPass::parseOptions(OperandQuantization &forward,
                           "stochastic needs random bits)";
       config.rounding = *parsed;
     } else {
-      config.rounding = fallback.value_or(
-          getEffectiveRounding(std::nullopt, type));
+      config.rounding =
+          fallback.value_or(getEffectiveRounding(std::nullopt, type));
     }
     if (!::fp8::isRoundingSupported(numerics, toNumerics(config.rounding))) {
-      InFlightDiagnostic diag = error()
-                                << roundingName << " '"
-                                << stringifyRounding(config.rounding)
-                                << "' does not apply to " << type;
+      InFlightDiagnostic diag = error() << roundingName << " '"
+                                        << stringifyRounding(config.rounding)
+                                        << "' does not apply to " << type;
       if (config.rounding == Rounding::hybrid)
         diag << " (hybrid rounding is HiF8's)";
       return diag;
@@ -612,9 +617,8 @@ LogicalResult FP8InsertCastsPass::parseOptions(OperandQuantization &forward,
     gradFallback = Rounding::hybrid;
   // An explicit rounding that the gradient format lacks is only an error if
   // it was asked for the gradients.
-  if (gradFallback &&
-      !::fp8::isRoundingSupported(*getFormat(gradientFormat),
-                                  toNumerics(*gradFallback)))
+  if (gradFallback && !::fp8::isRoundingSupported(*getFormat(gradientFormat),
+                                                  toNumerics(*gradFallback)))
     gradFallback = std::nullopt;
   return configure(grad, gradientFormat, gradRounding, "grad-rounding",
                    gradFallback);

@@ -68,8 +68,12 @@ static Operand getRhs(ScaledMatmulOp op) {
   if (auto attr = op.getRhsBlock())
     block = llvm::to_vector(*attr);
   bool transposed = op.getRhsTransposed();
-  return {op.getRhs(), op.getRhsScale(), block, type,
-          transposed ? rank - 1 : rank - 2, transposed ? rank - 2 : rank - 1};
+  return {op.getRhs(),
+          op.getRhsScale(),
+          block,
+          type,
+          transposed ? rank - 1 : rank - 2,
+          transposed ? rank - 2 : rank - 1};
 }
 
 /// Whether a block of `block` elements spans a whole dimension of `size`
@@ -81,9 +85,8 @@ static bool covers(int64_t block, int64_t size) {
 }
 
 static bool isConstantAlongK(const Operand &operand) {
-  return !operand.block ||
-         covers((*operand.block)[operand.kDim],
-                operand.type.getDimSize(operand.kDim));
+  return !operand.block || covers((*operand.block)[operand.kDim],
+                                  operand.type.getDimSize(operand.kDim));
 }
 
 /// A scale the target applies in the epilogue: f32, and per element or
@@ -117,8 +120,8 @@ bool mlir::fp8::isSupportedByTarget(ScaledMatmulOp op, LegalizeTarget target,
   };
   if (target == LegalizeTarget::cpu)
     return true;
-  for (auto [name, operand] : {std::make_pair("lhs", getLhs(op)),
-                               std::make_pair("rhs", getRhs(op))}) {
+  for (auto [name, operand] :
+       {std::make_pair("lhs", getLhs(op)), std::make_pair("rhs", getRhs(op))}) {
     Type element = operand.type.getElementType();
     if (!isNativeGpuOperand(element)) {
       std::string type;
@@ -161,8 +164,8 @@ static Value createZeroAccumulator(OpBuilder &b, Location loc,
 /// A scalar (or 0-d) scale is read through the empty map; a blocked one per
 /// element (block 1) or at 0 (whole) along each result loop dimension.
 static AffineMap getScaleMapInResultSpace(MLIRContext *context,
-                                          const Operand &operand,
-                                          unsigned rank, unsigned outerLoop) {
+                                          const Operand &operand, unsigned rank,
+                                          unsigned outerLoop) {
   if (!operand.block)
     return AffineMap::get(rank, 0, context);
   SmallVector<AffineExpr> results;
@@ -195,8 +198,7 @@ static Value applyScalesAndBias(OpBuilder &b, Location loc, ScaledMatmulOp op,
         tensor && tensor.getRank() == 0)
       scale = tensor::ExtractOp::create(b, loc, scale, ValueRange{});
     inputs.push_back(scale);
-    maps.push_back(
-        getScaleMapInResultSpace(context, operand, rank, outerLoop));
+    maps.push_back(getScaleMapInResultSpace(context, operand, rank, outerLoop));
   };
   if (applyScales) {
     addScale(getLhs(op), rank - 2);
@@ -204,10 +206,10 @@ static Value applyScalesAndBias(OpBuilder &b, Location loc, ScaledMatmulOp op,
   }
   if (bias) {
     inputs.push_back(bias);
-    maps.push_back(cast<RankedTensorType>(bias.getType()).getRank() == 1
-                       ? AffineMap::get(rank, 0,
-                                        getAffineDimExpr(rank - 1, context))
-                       : identity);
+    maps.push_back(
+        cast<RankedTensorType>(bias.getType()).getRank() == 1
+            ? AffineMap::get(rank, 0, getAffineDimExpr(rank - 1, context))
+            : identity);
   }
   maps.push_back(identity);
   Value init = tensor::EmptyOp::create(
@@ -258,8 +260,8 @@ static SmallVector<Value> finishResults(OpBuilder &b, Location loc,
   return results;
 }
 
-static DenseI64ArrayAttr getBlockAttr(OpBuilder &b,
-                                      const std::optional<SmallVector<int64_t>> &block) {
+static DenseI64ArrayAttr
+getBlockAttr(OpBuilder &b, const std::optional<SmallVector<int64_t>> &block) {
   return block ? b.getDenseI64ArrayAttr(*block) : DenseI64ArrayAttr();
 }
 
@@ -341,9 +343,9 @@ struct SplitKBlocks : OpRewritePattern<ScaledMatmulOp> {
     };
     auto addPartial = [&](OpBuilder &b, Value acc, OpFoldResult offset,
                           int64_t size) -> Value {
-      Value partial = createF32ScaledMatmul(b, loc, op, slice(b, lhs, offset, size),
-                                            slice(b, rhs, offset, size),
-                                            /*bias=*/Value());
+      Value partial = createF32ScaledMatmul(
+          b, loc, op, slice(b, lhs, offset, size), slice(b, rhs, offset, size),
+          /*bias=*/Value());
       // acc += partial in place (outs = acc), so that the loop's tensor
       // bufferizes onto one buffer.
       unsigned rank = cast<RankedTensorType>(acc.getType()).getRank();
@@ -468,8 +470,7 @@ struct NormalizeScales : OpRewritePattern<ScaledMatmulOp> {
         linalg::GenericOp::create(
             b, loc, init.getType(), operand.scale, init, maps, iterators,
             [&](OpBuilder &nested, Location loc, ValueRange args) {
-              linalg::YieldOp::create(nested, loc,
-                                      toF32(nested, loc, args[0]));
+              linalg::YieldOp::create(nested, loc, toF32(nested, loc, args[0]));
             })
             .getResult(0);
     operand.block = block;
@@ -532,9 +533,10 @@ struct DecodeToF16 : OpRewritePattern<ScaledMatmulOp> {
 
     Location loc = op.getLoc();
     auto decode = [&](const Operand &operand) -> Value {
-      return ConvertOp::create(rewriter, loc,
-                               RankedTensorType(operand.type).clone(rewriter.getF16Type()),
-                               operand.value);
+      return ConvertOp::create(
+          rewriter, loc,
+          RankedTensorType(operand.type).clone(rewriter.getF16Type()),
+          operand.value);
     };
     Value lhs16 = decode(lhs), rhs16 = decode(rhs);
 
@@ -559,8 +561,8 @@ struct DecodeToF16 : OpRewritePattern<ScaledMatmulOp> {
     Value init = createZeroAccumulator(rewriter, loc, op);
     Value acc =
         linalg::GenericOp::create(
-            rewriter, loc, init.getType(), ValueRange{lhs16, rhs16}, init,
-            maps, iterators,
+            rewriter, loc, init.getType(), ValueRange{lhs16, rhs16}, init, maps,
+            iterators,
             [&](OpBuilder &b, Location loc, ValueRange args) {
               Type f32 = b.getF32Type();
               Value a = arith::ExtFOp::create(b, loc, f32, args[0]);
@@ -577,14 +579,13 @@ struct DecodeToF16 : OpRewritePattern<ScaledMatmulOp> {
   }
 };
 
-struct FP8LegalizePass
-    : mlir::fp8::impl::FP8LegalizePassBase<FP8LegalizePass> {
+struct FP8LegalizePass : mlir::fp8::impl::FP8LegalizePassBase<FP8LegalizePass> {
   using FP8LegalizePassBase::FP8LegalizePassBase;
 
   void runOnOperation() override {
     std::optional<LegalizeTarget> parsed = parseLegalizeTarget(target);
     if (!parsed) {
-      getOperation()->emitError()
+      mlir::emitError(getOperation()->getLoc())
           << "fp8-legalize: unknown target '" << target
           << "' (expected cpu, sm_89 or sm_90a)";
       return signalPassFailure();

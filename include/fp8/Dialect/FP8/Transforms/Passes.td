@@ -158,8 +158,9 @@ def FP8InsertCastsPass : Pass<"fp8-insert-casts", "::mlir::ModuleOp"> {
     from zero (TA) forward and with hybrid rounding (HR) for gradients.
     `rounding` (default: the forward format's own, `nearest_even` or
     `nearest_away` for HiF8) and `grad-rounding` (default: `hybrid` under the
-    `hif8` recipe when the gradient format is HiF8, else `rounding`) must be
-    defined for their format; `stochastic` needs random bits and is not
+    `hif8` recipe when the gradient format is HiF8, else `rounding` where the
+    gradient format has it, else the gradient format's own) must be defined
+    for their format; `stochastic` needs random bits and is not
     offered. `margin` (default 0, and 12 for HiF8, which maps amax onto 8,
     the top of HiF8's 3-mantissa-bit range) and `pow2-scales` go to
     `fp8.compute_scale`; `saturate` (default on) quantizes with
@@ -289,9 +290,9 @@ def FP8LegalizePass : Pass<"fp8-legalize"> {
        whose values are all exact in f16, which the pass checks code by code
        with the numerics library; HiF8 spans 2^-22 to 2^15 and f16's
        subnormals reach 2^-24): both operands are decoded to f16
-       (`fp8.convert`, exact), multiplied by a `linalg.matmul` /
-       `linalg.batch_matmul` / contraction `linalg.generic` accumulating in
-       f32 (f16 x f16 products are exact in f32), then scaled by
+       (`fp8.convert`, exact), multiplied by a contraction `linalg.generic`
+       ([batch..., M, N, K], operands extended to f32 in its body, f16 x f16
+       products being exact in f32) accumulating in f32, then scaled by
        `lhs_scale x rhs_scale` per element, plus the bias. Bit-exact up to
        the order of the f32 additions when the scales are powers of two
        (`pow2-scales`, MX); otherwise the scales are applied once to the
