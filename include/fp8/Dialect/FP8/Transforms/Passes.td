@@ -189,6 +189,206 @@ def FP8LowerScaledMatmulPass
     "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
     "::mlir::vector::VectorDialect",
+def FP8InsertCastsPass : Pass<"fp8-insert-casts", "::mlir::ModuleOp"> {
+  let summary = "Rewrite high-precision contractions into fp8 scaled matmuls";
+  let description = [{
+    Finds the contractions of every function in linalg on tensors and
+    rewrites each into `fp8.amax -> fp8.compute_scale -> fp8.quantize` on both
+    operands followed by one `fp8.scaled_matmul` whose result has the
+    contraction's element type:
+
+    - `linalg.matmul`, `linalg.batch_matmul` and their transposed forms
+      (`indexing_maps`), `linalg.contract`, and every `linalg.generic` that is
+      a contraction (a multiply-add body over projected-permutation maps with
+      at least one M, one N and one K dimension). Several M, N or K dimensions
+      are collapsed into one; an operand whose layout is not
+      `[batch..., M, K]` / `[batch..., K, N]` / `[batch..., N, K]` is
+      transposed first (`linalg.transpose`), and the result back.
+    - Convolutions `linalg.conv_2d_nhwc_hwcf`, `conv_2d_nhwc_fhwc` and
+      `conv_2d_nchw_fchw`: a 1x1 NHWC convolution is a strided slice plus a
+      reshape of its operands into a `linalg.matmul`; every other one goes
+      through upstream's im2col rewrite (`linalg::rewriteInIm2Col`, static
+      shapes) into a contraction of the unfolded input with the reshaped
+      filter. Depthwise, 1-D and 3-D convolutions are left alone.
+
+    Operands and results may be f32, f16 or bf16. The contraction's `outs`
+    operand becomes the `bias` of the scaled matmul unless it is a fill with
+    zero. Matrix-vector products and contractions on other types are left in
+    high precision.
+
+    Scales (`scaling`): the pass sees the lhs as activations (`[M, K]`) and
+    the rhs as weights (`[K, N]`, or `[N, K]` when its K dimension is
+    innermost, which sets `rhs_transposed`); batch dimensions always get
+    block 1.
+
+    | scaling | lhs block | rhs block | scale type |
+    |---|---|---|---|
+    | `tensor` | none (one scale) | none | f32 |
+    | `row` | `[1, K]` (per row) | `[K, 1]` (per column; `[1, K]` transposed) | f32 |
+    | `block1x128` | `[1, 128]` | `[128, 128]` | f32 |
+    | `block128x128` | `[128, 128]` | `[128, 128]` | f32 |
+    | `mx32` | `[1, 32]` | `[32, 1]` (`[1, 32]` transposed) | `f8E8M0FNU` (OCP MX rule) |
+
+    With a dynamic K, `row` uses a block of 2^31 - 1 along K (larger than
+    any K: one block).
+
+    Formats (`recipe`, overridden by `format` / `grad-format`): `ocp` is
+    E4M3FN everywhere, `hfp8` E4M3FN forward and E5M2 for contractions
+    tagged `fp8.role = "grad"`, `hif8` HiF8 everywhere, rounded half away
+    from zero (TA) forward and with hybrid rounding (HR) for gradients.
+    `rounding` (default: the forward format's own, `nearest_even` or
+    `nearest_away` for HiF8) and `grad-rounding` (default: `hybrid` under the
+    `hif8` recipe when the gradient format is HiF8, else `rounding` where the
+    gradient format has it, else the gradient format's own) must be defined
+    for their format; `stochastic` needs random bits and is not
+    offered. `margin` (default 0, and 12 for HiF8, which maps amax onto 8,
+    the top of HiF8's 3-mantissa-bit range) and `pow2-scales` go to
+    `fp8.compute_scale`; `saturate` (default on) quantizes with
+    `#fp8.saturation<finite>`.
+
+    `keep-first-last` leaves the first and the last contraction of each
+    function (in program order, counted before `min-flops`) in high
+    precision; `min-flops` leaves those with fewer than that many flops
+    (`2 x` the product of the loop sizes; dynamic sizes count as large).
+    A contraction tagged `fp8.role = "forward"` or untagged is forward; any
+    other `fp8.role` is an error.
+
+    Static scales (`static-scales`, for inference): instead of
+    `fp8.amax -> fp8.compute_scale`, every rewritten contraction takes its
+    decode scales from its attributes `fp8.lhs_scale` and `fp8.rhs_scale`:
+    a float (per-tensor) or dense float elements of the scale's shape for
+    the chosen `scaling` (`mx32`: exact powers of two). A contraction
+    without them is an error.
+
+    Bad option values and combinations (an unknown recipe or scaling, a
+    non-narrow format, `hybrid` rounding with a non-HiF8 format, `odd`
+    rounding with a format that does not support it, ...) fail the pass
+    with a message naming the option.
+
+    Example (`recipe=ocp scaling=row`):
+
+    ```mlir
+    %r = linalg.matmul ins(%a, %b : tensor<16x64xf32>, tensor<64x32xf32>)
+        outs(%zero : tensor<16x32xf32>) -> tensor<16x32xf32>
+    ```
+
+    becomes
+
+    ```mlir
+    %am = fp8.amax %a {block = array<i64: 1, 64>} : tensor<16x64xf32> -> tensor<16x1xf32>
+    %sa = fp8.compute_scale %am {format = f8E4M3FN} : tensor<16x1xf32> -> tensor<16x1xf32>
+    %qa = fp8.quantize %a, %sa {block = array<i64: 1, 64>, saturation = #fp8.saturation<finite>}
+        : tensor<16x64xf32>, tensor<16x1xf32> to tensor<16x64xf8E4M3FN>
+    // ... the same for %b with block [64, 1] ...
+    %r = fp8.scaled_matmul %qa[%sa], %qb[%sb]
+        {lhs_block = array<i64: 1, 64>, rhs_block = array<i64: 64, 1>}
+        : tensor<16x64xf8E4M3FN>[tensor<16x1xf32>],
+          tensor<64x32xf8E4M3FN>[tensor<1x32xf32>] -> tensor<16x32xf32>
+    ```
+  }];
+  let options = [
+    Option<"recipe", "recipe", "std::string", /*default=*/"\"ocp\"",
+           "Format recipe: ocp (E4M3FN), hfp8 (E4M3FN forward, E5M2 "
+           "gradients) or hif8 (HiF8, hybrid rounding for gradients)">,
+    Option<"format", "format", "std::string", /*default=*/"\"\"",
+           "Forward operand format, overriding the recipe's (an MLIR narrow "
+           "float type: f8E4M3FN, f8E5M2, ..., or hif8)">,
+    Option<"gradFormat", "grad-format", "std::string", /*default=*/"\"\"",
+           "Operand format of contractions tagged fp8.role = \"grad\", "
+           "overriding the recipe's">,
+    Option<"scaling", "scaling", "std::string", /*default=*/"\"tensor\"",
+           "Scale granularity: tensor, row, block1x128, block128x128 or mx32">,
+    Option<"rounding", "rounding", "std::string", /*default=*/"\"\"",
+           "Rounding of the forward quantization (nearest_even, nearest_away, "
+           "toward_zero, upward, downward, odd, hybrid); default: the "
+           "format's">,
+    Option<"gradRounding", "grad-rounding", "std::string", /*default=*/"\"\"",
+           "Rounding of the gradient quantization; default: hybrid under the "
+           "hif8 recipe, else `rounding`">,
+    Option<"saturate", "saturate", "bool", /*default=*/"true",
+           "Quantize with saturation to the largest finite value">,
+    Option<"pow2Scales", "pow2-scales", "bool", /*default=*/"false",
+           "Round scales up to powers of two (exact scaling)">,
+    Option<"margin", "margin", "int32_t", /*default=*/"0",
+           "compute_scale margin: amax maps onto max_finite * 2^-margin "
+           "(default 0, 12 for HiF8)">,
+    Option<"keepFirstLast", "keep-first-last", "bool", /*default=*/"false",
+           "Leave the first and the last contraction of each function in "
+           "high precision">,
+    Option<"minFlops", "min-flops", "int64_t", /*default=*/"0",
+           "Leave contractions with fewer flops in high precision">,
+    Option<"staticScales", "static-scales", "bool", /*default=*/"false",
+           "Take the decode scales from the fp8.lhs_scale / fp8.rhs_scale "
+           "attributes instead of computing them from the data">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::fp8::FP8Dialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
+def FP8LegalizePass : Pass<"fp8-legalize"> {
+  let summary = "Decompose fp8 ops a target cannot run natively";
+  let description = [{
+    Rewrites every `fp8.scaled_matmul` that `target` cannot run natively into
+    forms it can, so that its lowering only meets its supported set. Ops
+    outside the set that no decomposition reaches (a block-scaled K that is
+    dynamic, `f8E8M0FNU` operands on a GPU) are reported as errors naming
+    the op.
+
+    Supported sets:
+
+    - `cpu`: everything the op allows (the CPU lowering handles every form);
+      nothing changes.
+    - `sm_89` (`mma.sync` with fp8 operands) and `sm_90a` (`wgmma` with fp8
+      operands): operands `f8E4M3FN` or `f8E5M2` on either side (mixed
+      included); scales of element type f32 that are constant along K: none
+      (per tensor), or a block that covers all of K and is 1 or the whole
+      dimension along M (lhs) / N (rhs) and along each batch dimension, that
+      is per-tensor, per-row (lhs) and per-column (rhs) scales applied in
+      the epilogue; an f32, f16 or bf16 result; an optional bias; no `amax`
+      result and no fp8 result.
+
+    Decompositions, in the order they apply:
+
+    1. Scales not constant along K (`block1x128`, `block128x128`, MX): one
+       partial `fp8.scaled_matmul` per K block (the gcd of the two K block
+       sizes), in an `scf.for` over `tensor.extract_slice`s (plus one for a
+       ragged tail), summed in f32; each partial has per-row / per-column
+       scales. Bit-exact up to the order of the f32 additions, which the
+       op leaves unspecified. Needs a static K.
+    2. Scales that are blocks along M or N (a block of 128 rows) are
+       broadcast to one scale per row or column; scale tensors of element
+       types other than f32 become f32 (`fp8.convert` / `arith.extf`).
+       Bit-exact.
+    3. An fp8 result or an `amax` result: the scaled matmul produces f32,
+       then `fp8.amax` and `fp8.quantize` (or `arith.truncf` to f16 / bf16)
+       follow, exactly as the op defines them. Bit-exact.
+    4. Operand formats the target lacks (HiF8 and every other narrow format
+       whose values are all exact in f16, which the pass checks code by code
+       with the numerics library; HiF8 spans 2^-22 to 2^15 and f16's
+       subnormals reach 2^-24): both operands are decoded to f16
+       (`fp8.convert`, exact), multiplied by a contraction `linalg.generic`
+       ([batch..., M, N, K], operands extended to f32 in its body, f16 x f16
+       products being exact in f32) accumulating in f32, then scaled by
+       `lhs_scale x rhs_scale` per element, plus the bias. Bit-exact up to
+       the order of the f32 additions when the scales are powers of two
+       (`pow2-scales`, MX); otherwise the scales are applied once to the
+       sum instead of to every product, a difference of f32 rounding.
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"cpu\"",
+           "Target whose supported set the output fits: cpu, sm_89 or "
+           "sm_90a">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::fp8::FP8Dialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
   ];
 }
 

@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""Accuracy of the fp8 recipes on the f32 example models.
+
+For each model in examples/ (mlp-f32, cnn-f32, transformer-f32) and each
+recipe x scaling of fp8-insert-casts, compiles the f32 program through
+
+    --inline --fp8-insert-casts="recipe=R scaling=S"   (then fp8-fold-scales)
+    --fp8-cpu-pipeline
+
+runs it under mlir-runner, and compares its printed output with the f32
+program's (the same model through --fp8-cpu-pipeline alone): relative L2
+error ||y - ref|| / ||ref|| and max |y - ref|. Also counts the fp8 ops left
+in the program after folding. Prints one table and writes
+bench/results/recipes.json. Python standard library only; see
+bench/README.md.
+"""
+
+import argparse
+import json
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MODELS = ["mlp-f32", "cnn-f32", "transformer-f32"]
+RECIPES = ["ocp", "hfp8", "hif8"]
+SCALINGS = ["tensor", "row", "block1x128", "block128x128", "mx32"]
+FP8_OP = re.compile(
+    r"\bfp8\.(convert|bitcast|quantize|dequantize|amax|compute_scale|"
+    r"scaled_matmul)\b")
+
+
+def log(msg):
+    print(f"[recipes] {msg}", file=sys.stderr, flush=True)
+
+
+class Tools:
+    def __init__(self, args):
+        self.fp8_opt = args.fp8_opt or os.path.join(ROOT, "build", "bin",
+                                                    "fp8-opt")
+        llvm_bin = args.llvm_bin
+        if not llvm_bin:
+            found = shutil.which("mlir-runner")
+            llvm_bin = (os.path.dirname(os.path.realpath(found)) if found
+                        else "/usr/lib/llvm-22/bin")
+        lib = os.path.join(os.path.dirname(llvm_bin), "lib")
+        self.mlir_runner = os.path.join(llvm_bin, "mlir-runner")
+        self.shared_libs = ",".join(
+            os.path.join(lib, name) for name in
+            ("libmlir_c_runner_utils.so", "libmlir_runner_utils.so"))
+        help_text = subprocess.run([self.fp8_opt, "--help"], check=True,
+                                   capture_output=True, text=True).stdout
+        self.has_fold_scales = "--fp8-fold-scales" in help_text
+
+    def opt(self, source, passes, output):
+        subprocess.run([self.fp8_opt, source, *passes, "-o", output],
+                       check=True)
+
+    def run(self, source):
+        """The numbers printMemrefF32 printed for `source` (linalg + fp8 on
+        tensors) through fp8-cpu-pipeline."""
+        lowered = subprocess.run([self.fp8_opt, source, "--fp8-cpu-pipeline"],
+                                 check=True, capture_output=True, text=True)
+        out = subprocess.run(
+            [self.mlir_runner, "-e", "main", "-entry-point-result=void",
+             f"-shared-libs={self.shared_libs}"],
+            input=lowered.stdout, check=True, capture_output=True, text=True)
+        return parse_memref(out.stdout)
+
+
+def parse_memref(text):
+    data = text[text.index("data =") + len("data ="):]
+    return [float(token) for token in
+            re.findall(r"-?(?:nan|inf|[0-9.]+(?:e[-+]?[0-9]+)?)", data)]
+
+
+def errors(values, reference):
+    if len(values) != len(reference):
+        raise RuntimeError("output sizes differ")
+    diff2 = sum((v - r) ** 2 for v, r in zip(values, reference))
+    ref2 = sum(r * r for r in reference)
+    rel_l2 = math.sqrt(diff2 / ref2) if ref2 else math.inf
+    max_abs = max(abs(v - r) for v, r in zip(values, reference))
+    return rel_l2, max_abs
+
+
+def count_fp8_ops(path):
+    counts = {}
+    with open(path) as f:
+        for line in f:
+            code = line.split("//")[0]
+            for name in FP8_OP.findall(code):
+                counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fp8-opt", help="fp8-opt binary (build/bin/fp8-opt)")
+    parser.add_argument("--llvm-bin", help="directory of mlir-runner")
+    parser.add_argument("--models", default=",".join(MODELS))
+    parser.add_argument("--recipes", default=",".join(RECIPES))
+    parser.add_argument("--scalings", default=",".join(SCALINGS))
+    parser.add_argument("--json",
+                        default=os.path.join(ROOT, "bench", "results",
+                                             "recipes.json"))
+    parser.add_argument("--keep", help="keep the transformed programs here")
+    args = parser.parse_args()
+    tools = Tools(args)
+    if not tools.has_fold_scales:
+        log("fp8-opt has no fp8-fold-scales: the fold step is skipped")
+
+    workdir = args.keep or tempfile.mkdtemp(prefix="fp8-recipes-")
+    os.makedirs(workdir, exist_ok=True)
+    records = []
+    rows = []
+    for model in args.models.split(","):
+        source = os.path.join(ROOT, "examples", model + ".mlir")
+        inlined = os.path.join(workdir, f"{model}.inlined.mlir")
+        tools.opt(source, ["--inline"], inlined)
+        reference = tools.run(inlined)
+        log(f"{model}: f32 reference, {len(reference)} outputs")
+        for recipe in args.recipes.split(","):
+            for scaling in args.scalings.split(","):
+                name = f"{model}.{recipe}.{scaling}"
+                program = os.path.join(workdir, name + ".mlir")
+                tools.opt(inlined,
+                          [f"--fp8-insert-casts=recipe={recipe} "
+                           f"scaling={scaling}"], program)
+                # ---- The fold step (fp8-fold-scales), run where fp8-opt has
+                # it. This is the one place that folds.
+                folded = tools.has_fold_scales
+                if folded:
+                    tools.opt(program, ["--fp8-fold-scales"], program)
+                # ----
+                ops = count_fp8_ops(program)
+                rel_l2, max_abs = errors(tools.run(program), reference)
+                rows.append((model, recipe, scaling, rel_l2, max_abs,
+                             sum(ops.values()), ops.get("scaled_matmul", 0)))
+                records.append({
+                    "model": model, "recipe": recipe, "scaling": scaling,
+                    "rel_l2_error": rel_l2, "max_abs_error": max_abs,
+                    "fp8_ops": ops, "folded": folded,
+                    "outputs": len(reference)})
+
+    fold_note = ("after fp8-fold-scales" if tools.has_fold_scales else
+                 "no fp8-fold-scales in this fp8-opt: not folded")
+    header = ("model", "recipe", "scaling", "rel L2 err", "max abs err",
+              "fp8 ops", "scaled_matmul")
+    print(f"fp8-insert-casts recipes vs the f32 program (fp8 ops {fold_note})")
+    widths = [16, 6, 12, 11, 11, 7, 13]
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
+    for model, recipe, scaling, rel_l2, max_abs, total, matmuls in rows:
+        cells = [model, recipe, scaling, f"{rel_l2:.4f}", f"{max_abs:.4f}",
+                 str(total), str(matmuls)]
+        print("  ".join(c.ljust(w) for c, w in zip(cells, widths)))
+    print("hfp8 differs from ocp only on contractions tagged "
+          "fp8.role = \"grad\" (none in these forward-only models).")
+
+    os.makedirs(os.path.dirname(args.json), exist_ok=True)
+    with open(args.json, "w") as f:
+        json.dump(records, f, indent=1)
+        f.write("\n")
+    log(f"wrote {args.json}")
+    if not args.keep:
+        shutil.rmtree(workdir)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+//===- Transforms.h - fp8 rewrites usable outside the passes ----*- C++ -*-===//
+//
+// The rewrites behind fp8-insert-casts and fp8-legalize, for compilers that
+// drive them op by op.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef FP8_DIALECT_FP8_TRANSFORMS_TRANSFORMS_H
+#define FP8_DIALECT_FP8_TRANSFORMS_TRANSFORMS_H
+
+#include "fp8/Dialect/FP8/IR/FP8Dialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/PatternMatch.h"
+
+#include <optional>
+
+namespace mlir {
+namespace fp8 {
+
+//===----------------------------------------------------------------------===//
+// fp8-insert-casts
+//===----------------------------------------------------------------------===//
+
+/// Scale granularity of the operands of a rewritten contraction.
+enum class ScalingMode { tensor, row, block1x128, block128x128, mx32 };
+
+std::optional<ScalingMode> parseScalingMode(StringRef name);
+
+/// How the operands of one contraction are quantized.
+struct OperandQuantization {
+  /// The narrow element type of both operands.
+  Type format;
+  Rounding rounding = Rounding::nearest_even;
+  Saturation saturation = Saturation::finite;
+  /// fp8.compute_scale's margin and pow2.
+  int32_t margin = 0;
+  bool pow2Scales = false;
+  ScalingMode scaling = ScalingMode::tensor;
+  /// Take the scales from the `fp8.lhs_scale` / `fp8.rhs_scale` attributes
+  /// of the contraction instead of fp8.amax -> fp8.compute_scale.
+  bool staticScales = false;
+};
+
+/// Why `op` is not a contraction fp8-insert-casts rewrites (tensors of f32,
+/// f16 or bf16; at least one M, one N and one K dimension; projected
+/// permutation maps), or success.
+LogicalResult matchContraction(linalg::LinalgOp op, std::string *why = nullptr);
+
+/// Rewrites a contraction that `matchContraction` accepts into quantization
+/// of both operands and one fp8.scaled_matmul (plus transposes and reshapes
+/// to and from its [batch..., M, K] x [batch..., K, N] layout). Emits an
+/// error and fails for bad static scales; the IR is unchanged then.
+FailureOr<ScaledMatmulOp>
+rewriteContractionToScaledMatmul(RewriterBase &rewriter, linalg::LinalgOp op,
+                                 const OperandQuantization &quantization);
+
+/// Whether `op` is a 2-D convolution that
+/// `rewriteConvolutionToContraction` handles (NHWC/HWCF, NHWC/FHWC,
+/// NCHW/FCHW on f32, f16 or bf16 tensors; static shapes unless 1x1 NHWC).
+bool isConvertibleConvolution(linalg::LinalgOp op);
+
+/// Rewrites a convolution into a contraction: a 1x1 NHWC convolution into a
+/// strided slice, reshapes and linalg.matmul; the others through upstream's
+/// im2col rewrite. Returns the contraction; `fp8.*` attributes of the
+/// convolution are carried over to it.
+FailureOr<linalg::LinalgOp>
+rewriteConvolutionToContraction(RewriterBase &rewriter, linalg::LinalgOp op);
+
+//===----------------------------------------------------------------------===//
+// fp8-legalize
+//===----------------------------------------------------------------------===//
+
+enum class LegalizeTarget { cpu, sm_89, sm_90a };
+
+std::optional<LegalizeTarget> parseLegalizeTarget(StringRef name);
+
+/// Whether `op` is in `target`'s supported set (see fp8-legalize's
+/// documentation); if not and `why` is given, the reason.
+bool isSupportedByTarget(ScaledMatmulOp op, LegalizeTarget target,
+                         std::string *why = nullptr);
+
+/// Patterns that decompose fp8.scaled_matmul ops outside `target`'s
+/// supported set into ops inside it.
+void populateFP8LegalizePatterns(RewritePatternSet &patterns,
+                                 LegalizeTarget target);
+
+} // namespace fp8
+} // namespace mlir
+
+#endif // FP8_DIALECT_FP8_TRANSFORMS_TRANSFORMS_H
