@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -32,6 +33,25 @@ void populateArithNarrowFloatExpandPatterns(RewritePatternSet &patterns);
 /// Whether `op` is an arith cast to or from a narrow float, which the
 /// patterns above expand.
 bool isArithNarrowFloatCast(Operation *op);
+
+/// All fp8-fold-scales patterns (the three sets below).
+void populateFP8FoldScalesPatterns(RewritePatternSet &patterns,
+                                   bool allowReassociation = false);
+
+/// fp8-fold-scales on quantize / dequantize: dequantize -> quantize pairs
+/// (identity, exact rescale), multiplies into dequantize scales, and
+/// compile-time quantization of constants.
+void populateFP8DequantizeQuantizeFoldPatterns(RewritePatternSet &patterns);
+
+/// fp8-fold-scales on fp8.scaled_matmul: output quantization, amax, bias,
+/// multiplies into scales, transposes into rhs_transposed.
+void populateFP8ScaledMatmulFoldPatterns(RewritePatternSet &patterns,
+                                         bool allowReassociation = false);
+
+/// fp8-fold-scales: f32 linalg contractions of dequantized operands (through
+/// views) become fp8.scaled_matmul.
+void populateFP8LiftScaledMatmulPatterns(RewritePatternSet &patterns,
+                                         bool allowReassociation = false);
 
 #define GEN_PASS_REGISTRATION
 #include "fp8/Dialect/FP8/Transforms/Passes.h.inc"
