@@ -394,17 +394,23 @@ struct RescaleDequantizeQuantizePair : OpRewritePattern<QuantizeOp> {
     for (int64_t i = 0; i < count; ++i)
       ratios.push_back(static_cast<float>((*s1)[i]) /
                        static_cast<double>(static_cast<float>((*s2)[i])));
+    // A uniform ratio is one scalar, whatever the scales' blocks.
     Type f32 = rewriter.getF32Type();
     Type ratioType = f32;
-    if (auto shaped = dyn_cast<ShapedType>(scaleType))
-      ratioType = shaped.clone(f32);
+    DenseI64ArrayAttr block;
+    if (llvm::any_of(ratios, [&](double r) { return r != ratios.front(); })) {
+      ratioType = cast<ShapedType>(scaleType).clone(f32);
+      block = dequantize.getBlockAttr();
+    } else {
+      ratios.resize(1);
+    }
     Value ratio = arith::ConstantOp::create(
         rewriter, loc, makeFloatAttr(ratioType, ratios));
     Type wideType = f32;
     if (auto shaped = dyn_cast<ShapedType>(q.getType()))
       wideType = shaped.clone(f32);
-    Value rescaled = DequantizeOp::create(rewriter, loc, wideType, q, ratio,
-                                          dequantize.getBlockAttr());
+    Value rescaled =
+        DequantizeOp::create(rewriter, loc, wideType, q, ratio, block);
     rewriter.replaceOpWithNewOp<ConvertOp>(op, resultType, rescaled,
                                            op.getRandomBits(), roundingAttr,
                                            op.getSaturationAttr());
