@@ -132,13 +132,12 @@ func.func @bias_full_bf16(%a: tensor<4x8xf8E4M3FN>, %b: tensor<8x4xf8E4M3FN>, %s
 // CHECK: fp8.scaled_matmul
 // CHECK: arith.addf
 // REASSOC-LABEL: func @bias_second
-// REASSOC-SAME: (%{{.*}}: tensor<4x8xf8E4M3FN>, %{{.*}}: tensor<8x4xf8E4M3FN>, %{{.*}}: f32, %[[B1:.*]]: tensor<4xf32>, %[[B2:.*]]: tensor<4x4xf32>)
-// REASSOC: %[[E:.*]] = tensor.empty
-// REASSOC: %[[BB:.*]] = linalg.broadcast ins(%[[B1]]
-// REASSOC: %[[SUM:.*]] = arith.addf %[[BB]], %[[B2]] : tensor<4x4xf32>
-// REASSOC: fp8.scaled_matmul {{.*}} bias(%[[SUM]] : tensor<4x4xf32>)
-func.func @bias_second(%a: tensor<4x8xf8E4M3FN>, %b: tensor<8x4xf8E4M3FN>, %s: f32, %b1: tensor<4xf32>, %b2: tensor<4x4xf32>) -> tensor<4x4xf32> {
-  %d = fp8.scaled_matmul %a[%s], %b[%s] bias(%b1 : tensor<4xf32>) : tensor<4x8xf8E4M3FN>[f32], tensor<8x4xf8E4M3FN>[f32] -> tensor<4x4xf32>
+// REASSOC-SAME: (%{{.*}}: tensor<4x8xf8E4M3FN>, %{{.*}}: tensor<8x4xf8E4M3FN>, %{{.*}}: f32, %[[B1:.*]]: tensor<4x4xf32>, %[[B2:.*]]: tensor<4x4xf32>)
+// REASSOC: %[[SUM:.*]] = arith.addf %[[B1]], %[[B2]] : tensor<4x4xf32>
+// REASSOC: %[[R:.*]] = fp8.scaled_matmul {{.*}} bias(%[[SUM]] : tensor<4x4xf32>)
+// REASSOC: return %[[R]]
+func.func @bias_second(%a: tensor<4x8xf8E4M3FN>, %b: tensor<8x4xf8E4M3FN>, %s: f32, %b1: tensor<4x4xf32>, %b2: tensor<4x4xf32>) -> tensor<4x4xf32> {
+  %d = fp8.scaled_matmul %a[%s], %b[%s] bias(%b1 : tensor<4x4xf32>) : tensor<4x8xf8E4M3FN>[f32], tensor<8x4xf8E4M3FN>[f32] -> tensor<4x4xf32>
   %r = arith.addf %d, %b2 : tensor<4x4xf32>
   return %r : tensor<4x4xf32>
 }
