@@ -51,7 +51,9 @@ struct ConstantFloats {
   SmallVector<double> values;
   bool splat = true;
 
-  double operator[](int64_t i) const { return splat ? values.front() : values[i]; }
+  double operator[](int64_t i) const {
+    return splat ? values.front() : values[i];
+  }
 };
 } // namespace
 
@@ -155,8 +157,9 @@ static int64_t linearize(ArrayRef<int64_t> index, ArrayRef<int64_t> shape) {
 
 /// The block of a scale over data of static `shape`: `block`, or the whole
 /// shape for a per-tensor scale.
-static SmallVector<int64_t> getBlockOrWhole(std::optional<ArrayRef<int64_t>> block,
-                                            ArrayRef<int64_t> shape) {
+static SmallVector<int64_t>
+getBlockOrWhole(std::optional<ArrayRef<int64_t>> block,
+                ArrayRef<int64_t> shape) {
   if (block)
     return SmallVector<int64_t>(*block);
   return SmallVector<int64_t>(shape);
@@ -250,8 +253,8 @@ static Value createScale(PatternRewriter &rewriter, Location loc,
                                    makeFloatAttr(type, scaled.values));
 }
 
-static DenseI64ArrayAttr getBlockAttr(Builder &b,
-                                      const std::optional<SmallVector<int64_t>> &block) {
+static DenseI64ArrayAttr
+getBlockAttr(Builder &b, const std::optional<SmallVector<int64_t>> &block) {
   return block ? b.getDenseI64ArrayAttr(*block) : DenseI64ArrayAttr();
 }
 
@@ -317,7 +320,8 @@ struct FoldDequantizeQuantizePair : OpRewritePattern<QuantizeOp> {
     ::fp8::Saturation saturation = toNumerics(op.getSaturation());
     unsigned codes = 1u << ::fp8::getFormatInfo(format).bitWidth;
     for (auto [s1Bits, s2Bits] : *pairs) {
-      float s1 = llvm::bit_cast<float>(s1Bits), s2 = llvm::bit_cast<float>(s2Bits);
+      float s1 = llvm::bit_cast<float>(s1Bits),
+            s2 = llvm::bit_cast<float>(s2Bits);
       for (unsigned code = 0; code < codes; ++code) {
         float x = dequantizeTo(format, code, s1, midType);
         for (uint32_t random : {0u, ~0u})
@@ -356,7 +360,8 @@ struct RescaleDequantizeQuantizePair : OpRewritePattern<QuantizeOp> {
     unsigned codes = 1u << ::fp8::getFormatInfo(format).bitWidth;
     bool allOne = true;
     for (auto [s1Bits, s2Bits] : *pairs) {
-      float s1 = llvm::bit_cast<float>(s1Bits), s2 = llvm::bit_cast<float>(s2Bits);
+      float s1 = llvm::bit_cast<float>(s1Bits),
+            s2 = llvm::bit_cast<float>(s2Bits);
       double ratio = static_cast<double>(s1) / s2;
       if (!isNormalPowerOfTwo(ratio))
         return rewriter.notifyMatchFailure(
@@ -404,8 +409,8 @@ struct RescaleDequantizeQuantizePair : OpRewritePattern<QuantizeOp> {
     } else {
       ratios.resize(1);
     }
-    Value ratio = arith::ConstantOp::create(
-        rewriter, loc, makeFloatAttr(ratioType, ratios));
+    Value ratio = arith::ConstantOp::create(rewriter, loc,
+                                            makeFloatAttr(ratioType, ratios));
     Type wideType = f32;
     if (auto shaped = dyn_cast<ShapedType>(q.getType()))
       wideType = shaped.clone(f32);
@@ -478,8 +483,10 @@ struct FoldMultiplyIntoDequantize : OpRewritePattern<arith::MulFOp> {
     }
     if (!dequantize)
       return rewriter.notifyMatchFailure(op, "no operand is fp8.dequantize");
-    std::optional<ConstantFloats> multiplier = getConstantFloats(multiplierValue);
-    std::optional<ConstantFloats> scale = getConstantFloats(dequantize.getScale());
+    std::optional<ConstantFloats> multiplier =
+        getConstantFloats(multiplierValue);
+    std::optional<ConstantFloats> scale =
+        getConstantFloats(dequantize.getScale());
     if (!multiplier || !scale)
       return rewriter.notifyMatchFailure(
           op, "the multiplier or the scale is not a constant");
@@ -565,10 +572,9 @@ struct ScaledMatmulParts {
 
   ScaledMatmulOp create(OpBuilder &b, Location loc) const {
     Type amaxType = withAmax ? b.getF32Type() : Type();
-    return ScaledMatmulOp::create(b, loc, resultType, amaxType, lhs, lhsScale,
-                                  rhs, rhsScale, bias, outScale, lhsBlock,
-                                  rhsBlock, rhsTransposed, rounding,
-                                  saturation);
+    return ScaledMatmulOp::create(
+        b, loc, resultType, amaxType, lhs, lhsScale, rhs, rhsScale, bias,
+        outScale, lhsBlock, rhsBlock, rhsTransposed, rounding, saturation);
   }
 };
 
@@ -707,7 +713,8 @@ struct FoldBiasAddIntoScaledMatmul : OpRewritePattern<arith::AddFOp> {
     if (auto broadcast = bias.getDefiningOp<linalg::BroadcastOp>()) {
       int64_t rank = resultType.getRank();
       if (broadcast.getInput().getType().getRank() == 1 &&
-          llvm::equal(broadcast.getDimensions(), llvm::seq<int64_t>(0, rank - 1)))
+          llvm::equal(broadcast.getDimensions(),
+                      llvm::seq<int64_t>(0, rank - 1)))
         bias = broadcast.getInput();
     }
     if (auto extf = bias.getDefiningOp<arith::ExtFOp>())
@@ -750,7 +757,8 @@ struct FoldTransposeIntoScaledMatmul : OpRewritePattern<ScaledMatmulOp> {
       return rewriter.notifyMatchFailure(op, "rhs is not linalg.transpose");
     ArrayRef<int64_t> permutation = transpose.getPermutation();
     int64_t rank = permutation.size();
-    SmallVector<int64_t> swapLast = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+    SmallVector<int64_t> swapLast =
+        llvm::to_vector(llvm::seq<int64_t>(0, rank));
     std::swap(swapLast[rank - 1], swapLast[rank - 2]);
     if (permutation != ArrayRef<int64_t>(swapLast))
       return rewriter.notifyMatchFailure(
@@ -822,7 +830,8 @@ struct FoldMultiplyIntoScaledMatmul : OpRewritePattern<arith::MulFOp> {
           op, "no operand is the sole use of an f32 fp8.scaled_matmul result");
     if (matmul.getBias() || hasUsedAmax(matmul))
       return rewriter.notifyMatchFailure(op, "the op has a bias or used amax");
-    std::optional<ConstantFloats> multiplier = getConstantFloats(multiplierValue);
+    std::optional<ConstantFloats> multiplier =
+        getConstantFloats(multiplierValue);
     if (!multiplier)
       return rewriter.notifyMatchFailure(op, "the multiplier is not constant");
     auto resultType = cast<RankedTensorType>(op.getType());
@@ -874,15 +883,16 @@ struct FoldMultiplyIntoScaledMatmul : OpRewritePattern<arith::MulFOp> {
     Value newScale;
     DenseI64ArrayAttr newBlock;
     if (scale) {
-      std::optional<ScaledScale> scaled = scaleScale(
-          *scale, block, shape, operandVaries, multiplierAt,
-          [&](double product) -> std::optional<double> {
-            if (std::optional<APFloat> exact = getExactly(product, scaleElement))
-              return product;
-            if (!allowReassociation || !scaleElement.isF32())
-              return std::nullopt;
-            return static_cast<double>(static_cast<float>(product));
-          });
+      std::optional<ScaledScale> scaled =
+          scaleScale(*scale, block, shape, operandVaries, multiplierAt,
+                     [&](double product) -> std::optional<double> {
+                       if (std::optional<APFloat> exact =
+                               getExactly(product, scaleElement))
+                         return product;
+                       if (!allowReassociation || !scaleElement.isF32())
+                         return std::nullopt;
+                       return static_cast<double>(static_cast<float>(product));
+                     });
       if (!scaled)
         return rewriter.notifyMatchFailure(
             op, "a new scale is not exact in the scale type");
@@ -902,7 +912,8 @@ struct FoldMultiplyIntoScaledMatmul : OpRewritePattern<arith::MulFOp> {
         return rewriter.notifyMatchFailure(
             op, "a non-constant scale takes only a splat multiplier, in f32");
       Type type = scaleValue.getType();
-      if (auto shaped = dyn_cast<ShapedType>(type); shaped && !shaped.hasStaticShape())
+      if (auto shaped = dyn_cast<ShapedType>(type);
+          shaped && !shaped.hasStaticShape())
         return rewriter.notifyMatchFailure(op, "dynamic scale shape");
       Value c = arith::ConstantOp::create(
           rewriter, loc, makeFloatAttr(type, {(*multiplier)[0]}));
@@ -932,7 +943,8 @@ struct FoldMultiplyIntoScaledMatmul : OpRewritePattern<arith::MulFOp> {
         getConstantFloats(toLhs ? op.getRhsScale() : op.getLhsScale());
     if (!otherScale)
       return false;
-    auto range = [](ArrayRef<double> values) -> std::optional<std::pair<double, double>> {
+    auto range = [](ArrayRef<double> values)
+        -> std::optional<std::pair<double, double>> {
       double lo = INFINITY, hi = 0;
       for (double v : values) {
         if (!isNormalPowerOfTwo(v))
@@ -947,7 +959,8 @@ struct FoldMultiplyIntoScaledMatmul : OpRewritePattern<arith::MulFOp> {
     if (!before || !after || !other)
       return false;
     auto info = [](Value v) {
-      return ::fp8::getFormatInfo(*getFormat(getElementTypeOrSelf(v.getType())));
+      return ::fp8::getFormatInfo(
+          *getFormat(getElementTypeOrSelf(v.getType())));
     };
     const ::fp8::FormatInfo &self = info(toLhs ? op.getLhs() : op.getRhs());
     const ::fp8::FormatInfo &peer = info(toLhs ? op.getRhs() : op.getLhs());
@@ -992,8 +1005,8 @@ struct FP8FoldScalesPass
     // Constant quantization is the QuantizeConstant pattern.
     GreedyRewriteConfig config;
     config.enableFolding(false);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
-                                     config)))
+    if (failed(
+            applyPatternsGreedily(getOperation(), std::move(patterns), config)))
       return signalPassFailure();
   }
 };

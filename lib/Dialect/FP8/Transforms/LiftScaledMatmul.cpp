@@ -67,12 +67,12 @@ static Value createEmpty(OpBuilder &b, Location loc,
   return tensor::EmptyOp::create(b, loc, sizes, elementType);
 }
 
-static FailureOr<QuantizedOperand>
-applyTranspose(const QuantizedOperand &in, ArrayRef<int64_t> permutation,
-               OpBuilder *b, Location loc) {
+static FailureOr<QuantizedOperand> applyTranspose(const QuantizedOperand &in,
+                                                  ArrayRef<int64_t> permutation,
+                                                  OpBuilder *b, Location loc) {
   QuantizedOperand out = in;
-  out.type = withShape(in.type,
-                       applyPermutation(in.type.getShape(), permutation));
+  out.type =
+      withShape(in.type, applyPermutation(in.type.getShape(), permutation));
   if (in.block) {
     out.block = applyPermutation(*in.block, permutation);
     auto scaleType = cast<RankedTensorType>(in.scaleType);
@@ -84,8 +84,9 @@ applyTranspose(const QuantizedOperand &in, ArrayRef<int64_t> permutation,
   auto transpose = [&](Value value) {
     SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(*b, loc, value);
     applyPermutationToVector(sizes, permutation);
-    Value init = createEmpty(
-        *b, loc, sizes, cast<RankedTensorType>(value.getType()).getElementType());
+    Value init =
+        createEmpty(*b, loc, sizes,
+                    cast<RankedTensorType>(value.getType()).getElementType());
     return linalg::TransposeOp::create(*b, loc, value, init, permutation)
         ->getResult(0);
   };
@@ -98,8 +99,8 @@ applyTranspose(const QuantizedOperand &in, ArrayRef<int64_t> permutation,
 /// One source dimension of size `dim` with block `block` expanded into
 /// `sizes` (row-major): the blocks of the expanded dimensions, or failure
 /// where the blocks do not stay boxes.
-static FailureOr<SmallVector<int64_t>>
-expandBlock(int64_t block, ArrayRef<int64_t> sizes) {
+static FailureOr<SmallVector<int64_t>> expandBlock(int64_t block,
+                                                   ArrayRef<int64_t> sizes) {
   SmallVector<int64_t> blocks(sizes.size(), 1);
   int64_t remaining = block;
   for (int64_t i = sizes.size() - 1; i >= 0 && remaining > 1; --i) {
@@ -120,9 +121,9 @@ expandBlock(int64_t block, ArrayRef<int64_t> sizes) {
   return blocks;
 }
 
-static FailureOr<QuantizedOperand>
-applyExpand(const QuantizedOperand &in, tensor::ExpandShapeOp op, OpBuilder *b,
-            Location loc) {
+static FailureOr<QuantizedOperand> applyExpand(const QuantizedOperand &in,
+                                               tensor::ExpandShapeOp op,
+                                               OpBuilder *b, Location loc) {
   QuantizedOperand out = in;
   out.type = withShape(in.type, op.getResultType().getShape());
   SmallVector<ReassociationIndices> groups = op.getReassociationIndices();
@@ -135,7 +136,8 @@ applyExpand(const QuantizedOperand &in, tensor::ExpandShapeOp op, OpBuilder *b,
       SmallVector<int64_t> sizes;
       for (int64_t dim : group)
         sizes.push_back(out.type.getDimSize(dim));
-      FailureOr<SmallVector<int64_t>> blocks = expandBlock(block[source], sizes);
+      FailureOr<SmallVector<int64_t>> blocks =
+          expandBlock(block[source], sizes);
       if (failed(blocks))
         return failure();
       llvm::append_range(newBlock, *blocks);
@@ -155,9 +157,9 @@ applyExpand(const QuantizedOperand &in, tensor::ExpandShapeOp op, OpBuilder *b,
   return out;
 }
 
-static FailureOr<QuantizedOperand>
-applyCollapse(const QuantizedOperand &in, tensor::CollapseShapeOp op,
-              OpBuilder *b, Location loc) {
+static FailureOr<QuantizedOperand> applyCollapse(const QuantizedOperand &in,
+                                                 tensor::CollapseShapeOp op,
+                                                 OpBuilder *b, Location loc) {
   QuantizedOperand out = in;
   out.type = withShape(in.type, op.getResultType().getShape());
   SmallVector<ReassociationIndices> groups = op.getReassociationIndices();
@@ -170,7 +172,8 @@ applyCollapse(const QuantizedOperand &in, tensor::CollapseShapeOp op,
     for (const ReassociationIndices &group : groups) {
       // The first dimension with a block other than 1; every one inside it
       // must be whole, and it must tile its dimension unless it leads.
-      auto first = llvm::find_if(group, [&](int64_t d) { return block[d] != 1; });
+      auto first =
+          llvm::find_if(group, [&](int64_t d) { return block[d] != 1; });
       if (first == group.end()) {
         newBlock.push_back(1);
         continue;
@@ -199,9 +202,9 @@ applyCollapse(const QuantizedOperand &in, tensor::CollapseShapeOp op,
   return out;
 }
 
-static FailureOr<QuantizedOperand>
-applyBroadcast(const QuantizedOperand &in, linalg::BroadcastOp op,
-               OpBuilder *b, Location loc) {
+static FailureOr<QuantizedOperand> applyBroadcast(const QuantizedOperand &in,
+                                                  linalg::BroadcastOp op,
+                                                  OpBuilder *b, Location loc) {
   QuantizedOperand out = in;
   auto initType = cast<RankedTensorType>(op.getInit().getType());
   out.type = withShape(in.type, initType.getShape());
@@ -222,8 +225,9 @@ applyBroadcast(const QuantizedOperand &in, linalg::BroadcastOp op,
   }
   if (!b)
     return out;
-  Value init = createEmpty(*b, loc, tensor::getMixedSizes(*b, loc, op.getInit()),
-                           in.type.getElementType());
+  Value init =
+      createEmpty(*b, loc, tensor::getMixedSizes(*b, loc, op.getInit()),
+                  in.type.getElementType());
   out.q = linalg::BroadcastOp::create(*b, loc, in.q, init, added)->getResult(0);
   if (in.block) {
     auto scaleType = cast<RankedTensorType>(out.scaleType);
@@ -235,9 +239,9 @@ applyBroadcast(const QuantizedOperand &in, linalg::BroadcastOp op,
   return out;
 }
 
-static FailureOr<QuantizedOperand>
-applySlice(const QuantizedOperand &in, tensor::ExtractSliceOp op, OpBuilder *b,
-           Location loc) {
+static FailureOr<QuantizedOperand> applySlice(const QuantizedOperand &in,
+                                              tensor::ExtractSliceOp op,
+                                              OpBuilder *b, Location loc) {
   QuantizedOperand out = in;
   out.type = withShape(in.type, op.getResultType().getShape());
   SmallVector<OpFoldResult> scaleOffsets, scaleSizes, scaleStrides;
@@ -283,9 +287,9 @@ applySlice(const QuantizedOperand &in, tensor::ExtractSliceOp op, OpBuilder *b,
   }
   if (!b)
     return out;
-  out.q = tensor::ExtractSliceOp::create(*b, loc, out.type, in.q,
-                                         op.getMixedOffsets(),
-                                         op.getMixedSizes(), op.getMixedStrides());
+  out.q = tensor::ExtractSliceOp::create(
+      *b, loc, out.type, in.q, op.getMixedOffsets(), op.getMixedSizes(),
+      op.getMixedStrides());
   if (in.block)
     out.scale = tensor::ExtractSliceOp::create(
         *b, loc, cast<RankedTensorType>(out.scaleType), in.scale, scaleOffsets,
@@ -294,9 +298,8 @@ applySlice(const QuantizedOperand &in, tensor::ExtractSliceOp op, OpBuilder *b,
 }
 
 /// Replays `view` (whose input is what `in` stands for) on `in`.
-static FailureOr<QuantizedOperand> applyView(Operation *view,
-                                             const QuantizedOperand &in,
-                                             OpBuilder *b) {
+static FailureOr<QuantizedOperand>
+applyView(Operation *view, const QuantizedOperand &in, OpBuilder *b) {
   Location loc = view->getLoc();
   if (auto transpose = dyn_cast<linalg::TransposeOp>(view))
     return applyTranspose(in, transpose.getPermutation(), b, loc);
@@ -454,7 +457,8 @@ struct LiftDequantizedContraction
     size_t rank = dims->batch.size() + 2;
     if (!lhs || !rhs || !out || lhs->size() != rank || rhs->size() != rank ||
         out->size() != rank)
-      return rewriter.notifyMatchFailure(op, "operands are not [batch..., 2-d]");
+      return rewriter.notifyMatchFailure(op,
+                                         "operands are not [batch..., 2-d]");
     ArrayRef<unsigned> batch = ArrayRef<unsigned>(*out).drop_back(2);
     auto hasLayout = [&](ArrayRef<unsigned> operand, unsigned inner0,
                          unsigned inner1) {
@@ -479,8 +483,8 @@ struct LiftDequantizedContraction
       bias = init;
     }
 
-    SmallVector<int64_t> swapLast = llvm::to_vector(
-        llvm::seq<int64_t>(0, static_cast<int64_t>(rank)));
+    SmallVector<int64_t> swapLast =
+        llvm::to_vector(llvm::seq<int64_t>(0, static_cast<int64_t>(rank)));
     std::swap(swapLast[rank - 1], swapLast[rank - 2]);
     std::optional<ArrayRef<int64_t>> lhsPermutation;
     if (lhsTransposed)
@@ -512,8 +516,8 @@ struct LiftDequantizedContraction
 
 } // namespace
 
-void mlir::fp8::populateFP8LiftScaledMatmulPatterns(
-    RewritePatternSet &patterns, bool allowReassociation) {
+void mlir::fp8::populateFP8LiftScaledMatmulPatterns(RewritePatternSet &patterns,
+                                                    bool allowReassociation) {
   patterns.add<LiftDequantizedContraction>(patterns.getContext(),
                                            allowReassociation);
 }
