@@ -41,6 +41,25 @@ void populateArithNarrowFloatExpandPatterns(RewritePatternSet &patterns);
 /// patterns above expand.
 bool isArithNarrowFloatCast(Operation *op);
 
+/// All fp8-fold-scales patterns (the three sets below).
+void populateFP8FoldScalesPatterns(RewritePatternSet &patterns,
+                                   bool allowReassociation = false);
+
+/// fp8-fold-scales on quantize / dequantize: dequantize -> quantize pairs
+/// (identity, exact rescale), multiplies into dequantize scales, and
+/// compile-time quantization of constants.
+void populateFP8DequantizeQuantizeFoldPatterns(RewritePatternSet &patterns);
+
+/// fp8-fold-scales on fp8.scaled_matmul: output quantization, amax, bias,
+/// multiplies into scales, transposes into rhs_transposed.
+void populateFP8ScaledMatmulFoldPatterns(RewritePatternSet &patterns,
+                                         bool allowReassociation = false);
+
+/// fp8-fold-scales: f32 linalg contractions of dequantized operands (through
+/// views) become fp8.scaled_matmul.
+void populateFP8LiftScaledMatmulPatterns(RewritePatternSet &patterns,
+                                         bool allowReassociation = false);
+
 #define GEN_PASS_REGISTRATION
 #include "fp8/Dialect/FP8/Transforms/Passes.h.inc"
 
