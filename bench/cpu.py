@@ -652,11 +652,29 @@ def conversion_suite(tools, args, workdir):
         else:
             figures.append(fig)
 
+    # HiF8 encodes again with AVX-512 tables (-fp8-expand=enable-avx512, as
+    # fp8-cpu-pipeline{target=avx512} lowers them), in a second program with
+    # its own stream baseline; their bits must equal the portable kernels'.
+    avx, same_as = [], {}
+    if {"avx512f", "avx512bw"} <= cpu_flags():
+        s_enc_avx = kernel(avx, "stream_enc_avx512", "enc", STREAM_ENC,
+                           "stream f32 -> u8 (read 4 B, write 1 B) [AVX-512 program]",
+                           check=False)
+        for rounding, sat in HIF8_MODES:
+            tag = f"hif8_{rounding}" + ("" if sat == "none" else "_" + sat)
+            desc = f"encode f32 -> hif8 {rounding}" + ("" if sat == "none" else f" sat={sat}")
+            k = kernel(avx, f"enc_{tag}_avx512", "enc", fp8_encode_body("hif8", rounding, sat),
+                       desc + " [fp8.convert, enable-avx512]")
+            same_as[k.name] = "enc_" + tag
+            figures.append(dict(kernel=k, fmt="hif8", rounding=rounding, sat=sat,
+                                stream=s_enc_avx))
+    else:
+        notes_avx = "AVX-512 HiF8 rows not run: this CPU lacks avx512f/avx512bw"
+
+    phases = [Phase("dram", n, args.rounds, scrub=args.scrub_mib << 18),
+              Phase("l2", n_l2, args.l2_rounds, args.l2_calls)]
     p_ours = Program("conversion-fp8",
-                     program_source(ours, [Phase("dram", n, args.rounds,
-                                                 scrub=args.scrub_mib << 18),
-                                           Phase("l2", n_l2, args.l2_rounds, args.l2_calls)],
-                                    n_up, clock_phase="l2"),
+                     program_source(ours, phases, n_up, clock_phase="l2"),
                      tools.fp8_opt, FP8_LOWERING, [tools.c_runner_utils])
     p_up = Program("conversion-upstream",
                    program_source(upstream, [Phase("dram", n_up, args.apfloat_rounds,
@@ -678,6 +696,17 @@ def conversion_suite(tools, args, workdir):
         f"{n} elements x {args.rounds} rounds, "
         f"{n_l2} elements x {args.l2_calls} calls x {args.l2_rounds} rounds")
     loops = inspect_loops(tools, p_ours.object, ours)
+    if avx:
+        p_avx = Program("conversion-fp8-avx512", program_source(avx, phases, n_up),
+                        tools.fp8_opt,
+                        ["-fp8-expand=enable-avx512"] + FP8_LOWERING[1:],
+                        [tools.c_runner_utils])
+        p_avx.lower(workdir)
+        t_avx, h_avx = run_repeated(p_avx, tools, workdir, args.repeat,
+                                    "AVX-512 HiF8 kernels, as above")
+        t_ours.update(t_avx)
+        h_ours.update(h_avx)
+        loops.update(inspect_loops(tools, p_avx.object, avx))
 
     def rates(times, key, elements):
         ts = times.get(key, [])
@@ -689,8 +718,8 @@ def conversion_suite(tools, args, workdir):
     stat = args.stat
     # Core clock: 6 dependent 1-cycle ops per step; best = least disturbed.
     clock_hz = 6 * CLOCK_STEPS / min(t_ours["clock@l2"])
-    dram = {k.name: rates(t_ours, k.name + "@dram", n) for k in ours}
-    l2 = {k.name: rates(t_ours, k.name + "@l2", n_l2 * args.l2_calls) for k in ours}
+    dram = {k.name: rates(t_ours, k.name + "@dram", n) for k in ours + avx}
+    l2 = {k.name: rates(t_ours, k.name + "@l2", n_l2 * args.l2_calls) for k in ours + avx}
     apf = {k.name: rates(t_up, k.name + "@dram", n_up) for k in upstream}
     runs = f"{args.repeat} runs x " if args.repeat > 1 else ""
     how = f"{stat} of {runs}{args.rounds} calls"
@@ -750,6 +779,12 @@ def conversion_suite(tools, args, workdir):
                              f"(ymm/zmm registers: {lp['wide']}, calls: {lp['calls']})")
         rows.append(row)
 
+    for name, portable in same_as.items():
+        if h_ours.get(name) != h_ours.get(portable):
+            notes.append(f"{name}: output differs from {portable}: the figure is void")
+    if not avx:
+        notes.append(notes_avx)
+
     # What the bit comparisons with upstream say.
     for f in figures:
         up = f.get("apfloat")
@@ -764,13 +799,14 @@ def conversion_suite(tools, args, workdir):
             notes.append(f"{f['kernel'].label}: differs from upstream on the first "
                          f"{n_up} elements{why}")
 
-    for st in (s_enc, s_enc_rb, s_dec):
+    for st in (s_enc, s_enc_rb, s_dec) + ((s_enc_avx,) if avx else ()):
         records.append(rec(st.label + " (in L2)", l2[st.name][stat], st.label,
                            dram[st.name][stat], elements=n_l2, baseline_elements=n,
                            stat=how_l2, baseline_stat=how))
-    baselines = ([(s.label, dram[s.name][stat], n, how) for s in (s_enc, s_enc_rb, s_dec)]
+    streams = (s_enc, s_enc_rb, s_dec) + ((s_enc_avx,) if avx else ())
+    baselines = ([(s.label, dram[s.name][stat], n, how) for s in streams]
                  + [(s.label + " (in L2)", l2[s.name][stat], n_l2, how_l2)
-                    for s in (s_enc, s_enc_rb, s_dec)]
+                    for s in streams]
                  + [(u.label, apf[u.name][stat], n_up, how_up) for u in upstream])
     columns = [("figure", "figure", "<"), ("rate", "elem/s", ">"),
                ("stream", "of stream", ">"), ("stream_target", "target", ">"),

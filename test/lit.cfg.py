@@ -59,7 +59,7 @@ def cpu_flags():
     return set()
 
 flags = cpu_flags()
-if "avx512f" in flags:
+if {"avx512f", "avx512bw"} <= flags:
     config.available_features.add("avx512")
 if {"amx_tile", "amx_bf16"} <= flags:
     config.available_features.add("amx")

@@ -63,7 +63,9 @@ void mlir::fp8::buildFP8CPUPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createConvertVectorToSCFPass(
       VectorTransferToSCFOptions().enableFullUnroll()));
-  pm.addPass(createConvertFP8ToLLVMPass());
+  ConvertFP8ToLLVMPassOptions fp8ToLLVM;
+  fp8ToLLVM.enableAVX512 = options.target != CPUTarget::Generic;
+  pm.addPass(createConvertFP8ToLLVMPass(fp8ToLLVM));
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());

@@ -21,6 +21,12 @@ def ConvertFP8ToLLVMPass : Pass<"convert-fp8-to-llvm"> {
     narrow-float arith cast that cannot be lowered (for example one still on
     tensors) is an error naming the op.
   }];
+  let options = [
+    Option<"enableAVX512", "enable-avx512", "bool", /*default=*/"false",
+           "Use AVX-512BW where it shortens the code (HiF8 encoding of "
+           "16-lane f32 vectors looks its tables up with vpermi2w); the code "
+           "then needs a CPU with AVX-512BW">,
+  ];
   let dependentDialects = [
     "::mlir::LLVM::LLVMDialect",
     "::mlir::arith::ArithDialect",

@@ -66,6 +66,8 @@ struct FP8ToLLVMDialectInterface : ConvertToLLVMPatternInterface {
 
 struct ConvertFP8ToLLVMPass
     : mlir::fp8::impl::ConvertFP8ToLLVMPassBase<ConvertFP8ToLLVMPass> {
+  using ConvertFP8ToLLVMPassBase::ConvertFP8ToLLVMPassBase;
+
   void runOnOperation() override {
     MLIRContext *context = &getContext();
     Operation *root = getOperation();
@@ -89,7 +91,9 @@ struct ConvertFP8ToLLVMPass
         [](Operation *op) { return !isUnloweredNarrowConversion(op); });
     LLVMTypeConverter converter(context);
     RewritePatternSet patterns(context);
-    populateFP8ToLLVMConversionPatterns(converter, patterns);
+    EmitterOptions emitter;
+    emitter.avx512 = enableAVX512;
+    populateFP8ToLLVMConversionPatterns(converter, patterns, emitter);
     if (failed(applyPartialConversion(root, target, std::move(patterns))))
       return signalPassFailure();
 
@@ -113,11 +117,12 @@ void mlir::fp8::populateFP8TypeConversions(TypeConverter &converter) {
 }
 
 void mlir::fp8::populateFP8ToLLVMConversionPatterns(
-    LLVMTypeConverter &converter, RewritePatternSet &patterns) {
+    LLVMTypeConverter &converter, RewritePatternSet &patterns,
+    const EmitterOptions &emitter) {
   populateFP8TypeConversions(converter);
   patterns.add<BitcastOpLowering>(converter);
-  populateFP8ExpandOpsPatterns(patterns);
-  populateArithNarrowFloatExpandPatterns(patterns);
+  populateFP8ExpandOpsPatterns(patterns, emitter);
+  populateArithNarrowFloatExpandPatterns(patterns, emitter);
 }
 
 void mlir::fp8::registerConvertFP8ToLLVMInterface(DialectRegistry &registry) {

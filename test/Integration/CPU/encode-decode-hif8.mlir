@@ -11,6 +11,15 @@
 // RUN: | mlir-runner -e main -entry-point-result=void -O2 \
 // RUN:   -shared-libs=%mlir_c_runner_utils,%fp8_test_runtime \
 // RUN: | FileCheck %s
+//
+// With AVX-512 (the binade tables looked up with vpermi2w):
+// RUN: %if avx512 %{ fp8-opt %s -fp8-expand=enable-avx512 \
+// RUN:   -convert-fp8-to-llvm -convert-scf-to-cf \
+// RUN:   -expand-strided-metadata -lower-affine -convert-to-llvm \
+// RUN:   -reconcile-unrealized-casts \
+// RUN: | mlir-runner -e main -entry-point-result=void -O2 \
+// RUN:   -shared-libs=%mlir_c_runner_utils,%fp8_test_runtime \
+// RUN: | FileCheck %s %}
 
 // CHECK: encode f32 -> hif8 nearest_away none: 1048576 values, mismatches: 0
 // CHECK: encode f32 -> hif8 nearest_away finite: 1048576 values, mismatches: 0

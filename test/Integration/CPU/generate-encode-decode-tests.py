@@ -269,8 +269,19 @@ def generate(mlir_type, number, stem, width):
 // RUN: | mlir-runner -e main -entry-point-result=void -O2 \\
 // RUN:   -shared-libs=%mlir_c_runner_utils,%fp8_test_runtime \\
 // RUN: | FileCheck %s
-
 """)
+    if stem == "hif8":
+        out.append("""//
+// With AVX-512 (the binade tables looked up with vpermi2w):
+// RUN: %if avx512 %{ fp8-opt %s -fp8-expand=enable-avx512 \\
+// RUN:   -convert-fp8-to-llvm -convert-scf-to-cf \\
+// RUN:   -expand-strided-metadata -lower-affine -convert-to-llvm \\
+// RUN:   -reconcile-unrealized-casts \\
+// RUN: | mlir-runner -e main -entry-point-result=void -O2 \\
+// RUN:   -shared-libs=%mlir_c_runner_utils,%fp8_test_runtime \\
+// RUN: | FileCheck %s %}
+""")
+    out.append("\n")
     out.append(check_lines(name, checks))
     out.append("\n")
     out.append(RUNTIME_DECLS)

@@ -3,6 +3,8 @@
 #ifndef FP8_CONVERSION_FP8TOLLVM_FP8TOLLVM_H
 #define FP8_CONVERSION_FP8TOLLVM_FP8TOLLVM_H
 
+#include "fp8/Dialect/FP8/Utils/NumericsEmitter.h"
+
 namespace mlir {
 class DialectRegistry;
 class LLVMTypeConverter;
@@ -15,9 +17,11 @@ namespace fp8 {
 void populateFP8TypeConversions(TypeConverter &converter);
 
 /// Lowers fp8.bitcast to the LLVM dialect and adds the expansion patterns of
-/// every other fp8 op and of the narrow-float arith casts.
+/// every other fp8 op and of the narrow-float arith casts (emitted with
+/// `emitter`'s choices).
 void populateFP8ToLLVMConversionPatterns(LLVMTypeConverter &converter,
-                                         RewritePatternSet &patterns);
+                                         RewritePatternSet &patterns,
+                                         const EmitterOptions &emitter = {});
 
 /// Lets `convert-to-llvm` lower the fp8 dialect.
 void registerConvertFP8ToLLVMInterface(DialectRegistry &registry);

@@ -198,9 +198,18 @@ static Value roundToWide(OpBuilder &b, Location loc, Value value,
 
 namespace {
 
+/// A pattern that emits encodes with `emitter`'s choices.
+template <typename OpTy> struct EmitterPattern : OpRewritePattern<OpTy> {
+  EmitterPattern(MLIRContext *context, EmitterOptions emitter,
+                 PatternBenefit benefit = 1)
+      : OpRewritePattern<OpTy>(context, benefit), emitter(emitter) {}
+
+  EmitterOptions emitter;
+};
+
 /// Base for the patterns below: they apply to scalars and vectors only.
-template <typename OpTy> struct ExpandPattern : OpRewritePattern<OpTy> {
-  using OpRewritePattern<OpTy>::OpRewritePattern;
+template <typename OpTy> struct ExpandPattern : EmitterPattern<OpTy> {
+  using EmitterPattern<OpTy>::EmitterPattern;
 
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const final {
@@ -235,7 +244,8 @@ struct ExpandConvert : ExpandPattern<ConvertOp> {
       Value codes =
           emitEncode(rewriter, loc, source, *outFormat,
                      toNumerics(op.getEffectiveRounding()),
-                     toNumerics(op.getSaturation()), op.getRandomBits());
+                     toNumerics(op.getSaturation()), op.getRandomBits(),
+                     emitter);
       rewriter.replaceOp(op, fromCodes(rewriter, loc, codes, outType));
       return success();
     }
@@ -265,7 +275,7 @@ struct ExpandQuantize : ExpandPattern<QuantizeOp> {
     Value codes = emitEncode(
         rewriter, loc, scaled, *getFormat(getElementTypeOrSelf(outType)),
         toNumerics(op.getEffectiveRounding()), toNumerics(op.getSaturation()),
-        op.getRandomBits());
+        op.getRandomBits(), emitter);
     rewriter.replaceOp(op, fromCodes(rewriter, loc, codes, outType));
     return success();
   }
@@ -470,8 +480,8 @@ static Rounding getRounding(std::optional<arith::RoundingMode> mode) {
 
 /// arith.truncf to a narrow float: one encode with the op's rounding mode
 /// and the format's own overflow rules (APFloat's semantics).
-struct ExpandNarrowTruncF : OpRewritePattern<arith::TruncFOp> {
-  using OpRewritePattern::OpRewritePattern;
+struct ExpandNarrowTruncF : EmitterPattern<arith::TruncFOp> {
+  using EmitterPattern::EmitterPattern;
 
   LogicalResult matchAndRewrite(arith::TruncFOp op,
                                 PatternRewriter &rewriter) const override {
@@ -491,16 +501,17 @@ struct ExpandNarrowTruncF : OpRewritePattern<arith::TruncFOp> {
     Rounding rounding = getRounding(op.getRoundingmode());
     if (!::fp8::isRoundingSupported(*format, toNumerics(rounding)))
       return rewriter.notifyMatchFailure(op, "rounding mode not defined here");
-    Value codes = emitEncode(rewriter, loc, source, *format,
-                             toNumerics(rounding), ::fp8::Saturation::None);
+    Value codes =
+        emitEncode(rewriter, loc, source, *format, toNumerics(rounding),
+                   ::fp8::Saturation::None, /*randomBits=*/{}, emitter);
     rewriter.replaceOp(op, fromCodes(rewriter, loc, codes, outType));
     return success();
   }
 };
 
 /// arith.extf from a narrow float: an exact decode.
-struct ExpandNarrowExtF : OpRewritePattern<arith::ExtFOp> {
-  using OpRewritePattern::OpRewritePattern;
+struct ExpandNarrowExtF : EmitterPattern<arith::ExtFOp> {
+  using EmitterPattern::EmitterPattern;
 
   LogicalResult matchAndRewrite(arith::ExtFOp op,
                                 PatternRewriter &rewriter) const override {
@@ -518,7 +529,8 @@ struct ExpandNarrowExtF : OpRewritePattern<arith::ExtFOp> {
       // Narrow to a wider narrow format (f4 -> f8): exact.
       Value codes =
           emitEncode(rewriter, loc, decoded, *outFormat,
-                     ::fp8::Rounding::NearestEven, ::fp8::Saturation::None);
+                     ::fp8::Rounding::NearestEven, ::fp8::Saturation::None,
+                     /*randomBits=*/{}, emitter);
       rewriter.replaceOp(op, fromCodes(rewriter, loc, codes, op.getType()));
       return success();
     }
@@ -531,10 +543,14 @@ struct ExpandNarrowExtF : OpRewritePattern<arith::ExtFOp> {
 
 struct FP8ExpandOpsPass
     : mlir::fp8::impl::FP8ExpandOpsPassBase<FP8ExpandOpsPass> {
+  using FP8ExpandOpsPassBase::FP8ExpandOpsPassBase;
+
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    populateFP8ExpandOpsPatterns(patterns);
-    populateArithNarrowFloatExpandPatterns(patterns);
+    EmitterOptions emitter;
+    emitter.avx512 = enableAVX512;
+    populateFP8ExpandOpsPatterns(patterns, emitter);
+    populateArithNarrowFloatExpandPatterns(patterns, emitter);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
@@ -542,17 +558,18 @@ struct FP8ExpandOpsPass
 
 } // namespace
 
-void mlir::fp8::populateFP8ExpandOpsPatterns(RewritePatternSet &patterns) {
+void mlir::fp8::populateFP8ExpandOpsPatterns(RewritePatternSet &patterns,
+                                             const EmitterOptions &emitter) {
   patterns.add<ExpandConvert, ExpandQuantize, ExpandDequantize, ExpandAmax,
-               ExpandComputeScale>(patterns.getContext());
+               ExpandComputeScale>(patterns.getContext(), emitter);
 }
 
 void mlir::fp8::populateArithNarrowFloatExpandPatterns(
-    RewritePatternSet &patterns) {
+    RewritePatternSet &patterns, const EmitterOptions &emitter) {
   arith::populateExpandScalingExtTruncPatterns(patterns);
   // Ahead of upstream's arith-to-llvm casts, which cannot lower these.
   patterns.add<ExpandNarrowTruncF, ExpandNarrowExtF>(patterns.getContext(),
-                                                     /*benefit=*/2);
+                                                     emitter, /*benefit=*/2);
 }
 
 bool mlir::fp8::isArithNarrowFloatCast(Operation *op) {

@@ -52,9 +52,9 @@ struct Blocking {
 Blocking getDefaultBlocking(mlir::fp8::CPUTarget target) {
   switch (target) {
   case mlir::fp8::CPUTarget::Generic:
-    return {8, 6, 16, 96, 256, 2048};
+    return {8, 6, 16, 96, 256, 1024};
   case mlir::fp8::CPUTarget::AVX512:
-    return {16, 8, 32, 192, 256, 4096};
+    return {16, 8, 32, 192, 256, 1024};
   case mlir::fp8::CPUTarget::AMX:
     return {16, 32, 32, 192, 256, 4096};
   }

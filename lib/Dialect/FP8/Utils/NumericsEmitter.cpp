@@ -38,7 +38,9 @@
 #include "fp8/Dialect/FP8/Utils/NumericsEmitter.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -212,6 +214,37 @@ public:
   }
 
   OpBuilder &getBuilder() { return builder; }
+
+  /// Whether the lanes are 16 x i32 / f32: one AVX-512 register.
+  bool isZmm() const {
+    auto vector = dyn_cast<VectorType>(shapeLike);
+    return vector && vector.getShape() == ArrayRef<int64_t>{16} &&
+           !vector.isScalable();
+  }
+
+  /// table[index] in every i32 lane of `index` (16 lanes, values < 64) with
+  /// one AVX-512BW vpermi2w (two registers of 32 16-bit entries). The index
+  /// lanes' high halves are 0, so they read entry 0, which must be 0: the
+  /// results are the entries zero-extended.
+  Value lookup64(Value index, ArrayRef<uint16_t> table) {
+    assert(isZmm() && table.size() <= 64 && (table.empty() || table[0] == 0));
+    auto words = VectorType::get({32}, builder.getI16Type());
+    auto half = [&](unsigned first) -> Value {
+      SmallVector<APInt> entries;
+      for (unsigned i = first; i < first + 32; ++i)
+        entries.push_back(APInt(16, i < table.size() ? table[i] : 0));
+      return arith::ConstantOp::create(builder, loc, words,
+                                       DenseElementsAttr::get(words, entries));
+    };
+    Value indexWords = vector::BitCastOp::create(builder, loc, words, index);
+    Value permuted =
+        LLVM::CallIntrinsicOp::create(
+            builder, loc, words,
+            builder.getStringAttr("llvm.x86.avx512.vpermi2var.hi.512"),
+            ValueRange{half(0), indexWords, half(32)})
+            .getResult(0);
+    return vector::BitCastOp::create(builder, loc, index.getType(), permuted);
+  }
 
 private:
   OpBuilder &builder;
@@ -537,8 +570,52 @@ static Value encodeE8M0(Lanes &l, const EncodeInput &in, Rounding rounding,
 // HiF8 (HIF8.md)
 //===----------------------------------------------------------------------===//
 
+/// With AVX-512 tables (binary32 sources on 16 lanes), the narrowing of
+/// the source binade and the code of the rounded value are each one vpermi2w
+/// lookup by the biased exponent, instead of the bit arithmetic.
+static bool useHiF8Tables(Lanes &l, const SourceLayout &src,
+                          const mlir::fp8::EmitterOptions &options) {
+  return options.avx512 && l.isZmm() && src.width == 32;
+}
+
+/// Table index of a binary32 biased exponent from that of 2^-22 (105): 1 ..
+/// 38 up to 2^15 (entry 0 stays 0 for lookup64).
+static constexpr unsigned kHiF8TableBase = 104;
+
+/// 3 - w(e) per table index: HIF8.md §1's mantissa width of binade e.
+static SmallVector<uint16_t> getHiF8NarrowingTable() {
+  SmallVector<uint16_t> table(64, 0);
+  for (unsigned i = 1; i < 64; ++i) {
+    int e = static_cast<int>(i + kHiF8TableBase) - 127;
+    unsigned a = std::abs(e);
+    table[i] = std::min(a >> 2, 2u) + (a >> 4);
+  }
+  return table;
+}
+
+/// (s << 8) | base per table index, where the code of 2^e * 1.M3 is base +
+/// (M3 >> s) (s = 3 in the denormal binades, whose M3 is 0).
+static SmallVector<uint16_t> getHiF8CodeTable() {
+  SmallVector<uint16_t> table(64, 0);
+  for (unsigned i = 1; i <= 38; ++i) {
+    int e = static_cast<int>(i + kHiF8TableBase) - 127;
+    unsigned a = std::abs(e), s, base;
+    if (e < -15) {
+      s = 3;
+      base = e + 23;
+    } else {
+      s = std::min(a >> 2, 2u);
+      unsigned prefix = (a < 2 ? 8 : 16) << (e < 0 ? 1 : 0);
+      base = ((8 * a) >> s) + 32 * s + prefix;
+    }
+    table[i] = static_cast<uint16_t>((s << 8) | base);
+  }
+  return table;
+}
+
 static Value encodeHiF8(Lanes &l, const EncodeInput &in, Rounding rounding,
-                        Saturation saturation) {
+                        Saturation saturation,
+                        const mlir::fp8::EmitterOptions &options) {
   const SourceLayout &src = in.layout;
   const unsigned n = src.width, p = src.mantBits;
   const uint64_t bias = src.bias;
@@ -559,10 +636,19 @@ static Value encodeHiF8(Lanes &l, const EncodeInput &in, Rounding rounding,
   if (!nearest || n != 32)
     clamped = l.umin(clamped, src.pow2Bits(16));
   Value exponent = l.shr(clamped, p);
-  Value magnitudeExp = l.absi(l.sub(exponent, bias));
-  // 3 - w(e): 0 for |e| <= 3, 1 to 7, 2 to 15; 3 in the denormal binades.
-  Value narrowing =
-      l.add(l.umin(l.shr(magnitudeExp, 2), 2), l.shr(magnitudeExp, 4));
+  const bool tables = useHiF8Tables(l, src, options);
+  Value magnitudeExp, narrowing;
+  if (tables) {
+    // Indices past 2^15 wrap around the table: those values overflow
+    // whatever the narrowing (the rounding bias stays below 2^23).
+    narrowing = l.lookup64(l.sub(exponent, kHiF8TableBase),
+                           getHiF8NarrowingTable());
+  } else {
+    magnitudeExp = l.absi(l.sub(exponent, bias));
+    // 3 - w(e): 0 for |e| <= 3, 1 to 7, 2 to 15; 3 in the denormal binades.
+    narrowing =
+        l.add(l.umin(l.shr(magnitudeExp, 2), 2), l.shr(magnitudeExp, 4));
+  }
   // Rounding at bit D = P - 3 + narrowing of |x|.
   const unsigned d3 = p - 3;
   Value half = l.shl(uint64_t{1} << (d3 - 1), narrowing);
@@ -614,6 +700,8 @@ static Value encodeHiF8(Lanes &l, const EncodeInput &in, Rounding rounding,
     Value up =
         l.boolOr(l.uge(f, in.hybridT),
                  l.uge(abs, src.pow2Bits(15) | (uint64_t{1} << (p - 2))));
+    if (!magnitudeExp)
+      magnitudeExp = l.absi(l.sub(exponent, bias));
     Value ta = l.boolOr(l.ult(magnitudeExp, 4), l.ult(abs, tinyLimit));
     bias0 = l.select(ta, half, l.select(up, l.shl(half, 1), uint64_t{0}));
     // Tiny: only 2^-23 <= |x| < 2^-22 can round up, with F = the top bits
@@ -655,21 +743,30 @@ static Value encodeHiF8(Lanes &l, const EncodeInput &in, Rounding rounding,
     limit = l.select(negative, negToInf ? infPatternBits : maxBits, limit);
   rounded = l.umin(rounded, limit);
 
-  // Assemble the code of the rounded value 2^e' * 1.M3 (HIF8.md §1) from
-  // top = 8 * (B + e') + M3: with z = 8|e'| + M3 (top - 8B for e' >= 0,
-  // top ^ 8B for e' < 0, as B = 2^k - 1) and s = 3 - w = min(|e'| >> 2, 2),
-  // code = (z >> s) + 32s + (|e'| < 2 ? 8 : 16) * (e' < 0 ? 2 : 1).
-  Value top = l.shr(rounded, d3);
-  const uint64_t one = 8 * bias; // top of 2^0
-  Value negExp = l.ult(top, one);
-  Value z = l.select(negExp, l.bitXor(top, one), l.sub(top, one));
-  Value s = l.umin(l.shr(z, 5), 2);
-  Value prefix = l.select(l.ult(z, 16), 8, 16, n);
-  prefix = l.select(negExp, l.add(prefix, prefix), prefix);
-  Value code = l.add(l.add(l.shr(z, s), l.shl(s, 5)), prefix);
-  // Denormal binades 2^-22 .. 2^-16: codes 1 .. 7.
-  code = l.select(l.ult(top, 8 * (bias - 15)), l.sub(l.shr(top, 3), bias - 23),
-                  code);
+  Value code;
+  if (tables) {
+    // The code of the rounded value 2^e' * 1.M3: base(e') + (M3 >> s(e')).
+    Value entry = l.lookup64(l.sub(l.shr(rounded, p), kHiF8TableBase),
+                             getHiF8CodeTable());
+    Value m3 = l.bitAnd(l.shr(rounded, d3), 7);
+    code = l.add(l.bitAnd(entry, 0xFF), l.shr(m3, l.shr(entry, 8)));
+  } else {
+    // Assemble the code of the rounded value 2^e' * 1.M3 (HIF8.md §1) from
+    // top = 8 * (B + e') + M3: with z = 8|e'| + M3 (top - 8B for e' >= 0,
+    // top ^ 8B for e' < 0, as B = 2^k - 1) and s = 3 - w = min(|e'| >> 2, 2),
+    // code = (z >> s) + 32s + (|e'| < 2 ? 8 : 16) * (e' < 0 ? 2 : 1).
+    Value top = l.shr(rounded, d3);
+    const uint64_t one = 8 * bias; // top of 2^0
+    Value negExp = l.ult(top, one);
+    Value z = l.select(negExp, l.bitXor(top, one), l.sub(top, one));
+    Value s = l.umin(l.shr(z, 5), 2);
+    Value prefix = l.select(l.ult(z, 16), 8, 16, n);
+    prefix = l.select(negExp, l.add(prefix, prefix), prefix);
+    code = l.add(l.add(l.shr(z, s), l.shl(s, 5)), prefix);
+    // Denormal binades 2^-22 .. 2^-16: codes 1 .. 7.
+    code = l.select(l.ult(top, 8 * (bias - 15)), l.sub(l.shr(top, 3), bias - 23),
+                    code);
+  }
   // Inf stays Inf under saturation none where overflow does not.
   if (!saturate && !(posToInf && negToInf))
     code = l.select(l.eq(abs, src.infBits()), 0x6F, code);
@@ -766,7 +863,8 @@ static Value decodeIEEELike(Lanes &l, Value c, const FormatInfo &info) {
 
 Value mlir::fp8::emitEncode(OpBuilder &builder, Location loc, Value value,
                             Format format, Rounding rounding,
-                            Saturation saturation, Value randomBits) {
+                            Saturation saturation, Value randomBits,
+                          const EmitterOptions &options) {
   Type elementType = getElementTypeOrSelf(value.getType());
   assert(isa<FloatType>(elementType) && "encode needs a float source");
   assert((rounding != Rounding::Stochastic || randomBits) &&
@@ -801,7 +899,7 @@ Value mlir::fp8::emitEncode(OpBuilder &builder, Location loc, Value value,
 
   Value code;
   if (format == Format::HiF8)
-    code = encodeHiF8(l, in, rounding, saturation);
+    code = encodeHiF8(l, in, rounding, saturation, options);
   else if (format == Format::F8E8M0FNU)
     code = encodeE8M0(l, in, rounding, saturation);
   else

@@ -4,11 +4,13 @@
 #define FP8_DIALECT_FP8_TRANSFORMS_PASSES_H
 
 #include "fp8/Dialect/FP8/IR/FP8Dialect.h"
+#include "fp8/Dialect/FP8/Utils/NumericsEmitter.h"
 #include "mlir/Dialect/AMX/AMXDialect.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -31,11 +33,13 @@ enum class CPUTarget { Generic, AVX512, AMX };
 
 /// Patterns that expand fp8.convert / quantize / dequantize / amax /
 /// compute_scale on scalars and vectors into arith, math and vector code.
-void populateFP8ExpandOpsPatterns(RewritePatternSet &patterns);
+void populateFP8ExpandOpsPatterns(RewritePatternSet &patterns,
+                                  const EmitterOptions &emitter = {});
 
 /// Patterns that expand arith.truncf / extf to and from narrow floats (and
 /// arith.scaling_truncf / scaling_extf) into the same integer code.
-void populateArithNarrowFloatExpandPatterns(RewritePatternSet &patterns);
+void populateArithNarrowFloatExpandPatterns(
+    RewritePatternSet &patterns, const EmitterOptions &emitter = {});
 
 /// Whether `op` is an arith cast to or from a narrow float, which the
 /// patterns above expand.

@@ -40,7 +40,14 @@ def FP8ExpandOpsPass : Pass<"fp8-expand"> {
     %q = fp8.bitcast %codes : vector<8xi8> to vector<8xf8E4M3FN>
     ```
   }];
+  let options = [
+    Option<"enableAVX512", "enable-avx512", "bool", /*default=*/"false",
+           "Use AVX-512BW where it shortens the code (HiF8 encoding of "
+           "16-lane f32 vectors looks its tables up with vpermi2w); the code "
+           "then needs a CPU with AVX-512BW">,
+  ];
   let dependentDialects = [
+    "::mlir::LLVM::LLVMDialect",
     "::mlir::arith::ArithDialect",
     "::mlir::fp8::FP8Dialect",
     "::mlir::math::MathDialect",

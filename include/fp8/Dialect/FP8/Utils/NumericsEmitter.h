@@ -27,6 +27,14 @@ class OpBuilder;
 
 namespace fp8 {
 
+/// Code generation choices that do not change results.
+struct EmitterOptions {
+  /// Use AVX-512 (BW) instructions where they shorten the code: HiF8
+  /// encoding of 16-lane f32 vectors looks its binade tables up with
+  /// vpermi2w. The generated code then needs a CPU with AVX-512BW.
+  bool avx512 = false;
+};
+
 /// Encodes `value`, a scalar or vector of f16, bf16, f32 or f64, into
 /// `format`. Returns the codes as i8 of the same shape (6- and 4-bit codes in
 /// the low bits, high bits zero), bit-identical with ::fp8::encode (f32,
@@ -40,7 +48,8 @@ namespace fp8 {
 /// works in i64 lanes.
 Value emitEncode(OpBuilder &builder, Location loc, Value value,
                  ::fp8::Format format, ::fp8::Rounding rounding,
-                 ::fp8::Saturation saturation, Value randomBits = {});
+                 ::fp8::Saturation saturation, Value randomBits = {},
+                 const EmitterOptions &options = {});
 
 /// Decodes `codes`, a scalar or vector of i8 holding codes of `format` (6-
 /// and 4-bit codes in the low bits; the bits above are ignored), into f32
