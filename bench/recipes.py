@@ -52,9 +52,6 @@ class Tools:
         self.shared_libs = ",".join(
             os.path.join(lib, name) for name in
             ("libmlir_c_runner_utils.so", "libmlir_runner_utils.so"))
-        help_text = subprocess.run([self.fp8_opt, "--help"], check=True,
-                                   capture_output=True, text=True).stdout
-        self.has_fold_scales = "--fp8-fold-scales" in help_text
 
     def opt(self, source, passes, output):
         subprocess.run([self.fp8_opt, source, *passes, "-o", output],
@@ -111,8 +108,6 @@ def main():
     parser.add_argument("--keep", help="keep the transformed programs here")
     args = parser.parse_args()
     tools = Tools(args)
-    if not tools.has_fold_scales:
-        log("fp8-opt has no fp8-fold-scales: the fold step is skipped")
 
     workdir = args.keep or tempfile.mkdtemp(prefix="fp8-recipes-")
     os.makedirs(workdir, exist_ok=True)
@@ -131,32 +126,37 @@ def main():
                 tools.opt(inlined,
                           [f"--fp8-insert-casts=recipe={recipe} "
                            f"scaling={scaling}"], program)
-                # ---- The fold step (fp8-fold-scales), run where fp8-opt has
-                # it. This is the one place that folds.
-                folded = tools.has_fold_scales
-                if folded:
-                    tools.opt(program, ["--fp8-fold-scales"], program)
-                # ----
-                ops = count_fp8_ops(program)
-                rel_l2, max_abs = errors(tools.run(program), reference)
+                # fp8-fold-scales, which must not change a bit of the
+                # outputs: both programs run.
+                folded = os.path.join(workdir, name + ".folded.mlir")
+                tools.opt(program, ["--fp8-fold-scales"], folded)
+                inserted_ops = count_fp8_ops(program)
+                ops = count_fp8_ops(folded)
+                outputs = tools.run(folded)
+                same = outputs == tools.run(program)
+                rel_l2, max_abs = errors(outputs, reference)
                 rows.append((model, recipe, scaling, rel_l2, max_abs,
-                             sum(ops.values()), ops.get("scaled_matmul", 0)))
+                             sum(inserted_ops.values()), sum(ops.values()),
+                             ops.get("scaled_matmul", 0), same))
                 records.append({
                     "model": model, "recipe": recipe, "scaling": scaling,
                     "rel_l2_error": rel_l2, "max_abs_error": max_abs,
-                    "fp8_ops": ops, "folded": folded,
+                    "fp8_ops_inserted": inserted_ops, "fp8_ops": ops,
+                    "folding_kept_outputs_bitwise": same,
                     "outputs": len(reference)})
 
-    fold_note = ("after fp8-fold-scales" if tools.has_fold_scales else
-                 "no fp8-fold-scales in this fp8-opt: not folded")
     header = ("model", "recipe", "scaling", "rel L2 err", "max abs err",
-              "fp8 ops", "scaled_matmul")
-    print(f"fp8-insert-casts recipes vs the f32 program (fp8 ops {fold_note})")
-    widths = [16, 6, 12, 11, 11, 7, 13]
+              "fp8 ops", "folded", "scaled_matmul", "fold exact")
+    print("fp8-insert-casts recipes vs the f32 program; fp8 ops: inserted, "
+          "then left after fp8-fold-scales; fold exact: the folded program's "
+          "outputs are bit-identical to the unfolded one's")
+    widths = [16, 6, 12, 11, 11, 7, 6, 13, 10]
     print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
-    for model, recipe, scaling, rel_l2, max_abs, total, matmuls in rows:
+    for (model, recipe, scaling, rel_l2, max_abs, inserted, total, matmuls,
+         same) in rows:
         cells = [model, recipe, scaling, f"{rel_l2:.4f}", f"{max_abs:.4f}",
-                 str(total), str(matmuls)]
+                 str(inserted), str(total), str(matmuls),
+                 "yes" if same else "NO"]
         print("  ".join(c.ljust(w) for c, w in zip(cells, widths)))
     print("hfp8 differs from ocp only on contractions tagged "
           "fp8.role = \"grad\" (none in these forward-only models).")
