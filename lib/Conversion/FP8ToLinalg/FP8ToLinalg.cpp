@@ -323,21 +323,9 @@ struct ScaledMatmulToLinalg : OpRewritePattern<ScaledMatmulOp> {
     // Iteration space [batch..., M, N, K].
     auto resultType = cast<RankedTensorType>(op.getResult().getType());
     unsigned rank = resultType.getRank(), batch = rank - 2;
-    MLIRContext *context = rewriter.getContext();
-    auto dims = [&](ArrayRef<unsigned> positions) {
-      SmallVector<AffineExpr> exprs;
-      for (unsigned i = 0; i < batch; ++i)
-        exprs.push_back(getAffineDimExpr(i, context));
-      for (unsigned p : positions)
-        exprs.push_back(getAffineDimExpr(batch + p, context));
-      return AffineMap::get(rank + 1, 0, exprs, context);
-    };
-    const unsigned m = 0, n = 1, k = 2;
-    SmallVector<AffineMap> maps = {
-        dims({m, k}), op.getRhsTransposed() ? dims({n, k}) : dims({k, n}),
-        dims({m, n})};
-    SmallVector<utils::IteratorType> iterators = getParallel(rank);
-    iterators.push_back(utils::IteratorType::reduction);
+    SmallVector<AffineMap> maps;
+    SmallVector<utils::IteratorType> iterators;
+    getScaledMatmulContraction(op, maps, iterators);
 
     // Dynamic result sizes come from the operands.
     SmallVector<OpFoldResult> sizes;

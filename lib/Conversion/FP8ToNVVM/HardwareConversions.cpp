@@ -169,7 +169,6 @@ static Value emitHardwareDecode(OpBuilder &b, Location loc, Value codes,
                                 Type narrowElementType,
                                 FloatType resultElementType) {
   Type type = codes.getType();
-  Type f16Type = withElementType(type, b.getF16Type());
   Value zero = arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
   auto pairType = VectorType::get({2}, b.getI8Type());
   auto halfPairType = VectorType::get({2}, b.getF16Type());

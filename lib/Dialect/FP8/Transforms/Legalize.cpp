@@ -8,6 +8,7 @@
 
 #include "fp8/Dialect/FP8/Transforms/Passes.h"
 #include "fp8/Dialect/FP8/Transforms/Transforms.h"
+#include "fp8/Dialect/FP8/Utils/ScaledMatmul.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -541,23 +542,9 @@ struct DecodeToF16 : OpRewritePattern<ScaledMatmulOp> {
     Value lhs16 = decode(lhs), rhs16 = decode(rhs);
 
     // Iteration space [batch..., M, N, K].
-    MLIRContext *context = rewriter.getContext();
-    unsigned rank = lhs.type.getRank(), batch = rank - 2;
-    auto dims = [&](ArrayRef<unsigned> positions) {
-      SmallVector<AffineExpr> exprs;
-      for (unsigned i = 0; i < batch; ++i)
-        exprs.push_back(getAffineDimExpr(i, context));
-      for (unsigned p : positions)
-        exprs.push_back(getAffineDimExpr(batch + p, context));
-      return AffineMap::get(rank + 1, 0, exprs, context);
-    };
-    const unsigned m = 0, n = 1, k = 2;
-    SmallVector<AffineMap> maps = {
-        dims({m, k}), op.getRhsTransposed() ? dims({n, k}) : dims({k, n}),
-        dims({m, n})};
-    SmallVector<utils::IteratorType> iterators(rank,
-                                               utils::IteratorType::parallel);
-    iterators.push_back(utils::IteratorType::reduction);
+    SmallVector<AffineMap> maps;
+    SmallVector<utils::IteratorType> iterators;
+    getScaledMatmulContraction(op, maps, iterators);
     Value init = createZeroAccumulator(rewriter, loc, op);
     Value acc =
         linalg::GenericOp::create(

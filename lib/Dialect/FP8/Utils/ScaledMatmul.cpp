@@ -22,6 +22,28 @@ Value mlir::fp8::emitToF32(OpBuilder &builder, Location loc, Value value) {
   return arith::ExtFOp::create(builder, loc, result, value);
 }
 
+void mlir::fp8::getScaledMatmulContraction(
+    ScaledMatmulOp op, SmallVectorImpl<AffineMap> &maps,
+    SmallVectorImpl<utils::IteratorType> &iterators) {
+  MLIRContext *context = op.getContext();
+  unsigned rank = cast<RankedTensorType>(op.getResult().getType()).getRank();
+  unsigned batch = rank - 2;
+  auto dims = [&](ArrayRef<unsigned> positions) {
+    SmallVector<AffineExpr> exprs;
+    for (unsigned i = 0; i < batch; ++i)
+      exprs.push_back(getAffineDimExpr(i, context));
+    for (unsigned p : positions)
+      exprs.push_back(getAffineDimExpr(batch + p, context));
+    return AffineMap::get(rank + 1, 0, exprs, context);
+  };
+  const unsigned m = 0, n = 1, k = 2;
+  maps.assign({dims({m, k}),
+               op.getRhsTransposed() ? dims({n, k}) : dims({k, n}),
+               dims({m, n})});
+  iterators.assign(rank, utils::IteratorType::parallel);
+  iterators.push_back(utils::IteratorType::reduction);
+}
+
 SmallVector<Value> mlir::fp8::emitScaledMatmulEpilogue(OpBuilder &b,
                                                        ScaledMatmulOp op,
                                                        Value accumulated) {

@@ -9,6 +9,7 @@
 #define FP8_DIALECT_FP8_UTILS_SCALEDMATMUL_H
 
 #include "fp8/Dialect/FP8/IR/FP8Dialect.h"
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 #include "mlir/IR/Builders.h"
 
 namespace mlir::fp8 {
@@ -17,6 +18,12 @@ namespace mlir::fp8 {
 /// converted to f32: `fp8.convert` for narrow floats, `arith.extf` for wider
 /// ones, `value` itself for f32.
 Value emitToF32(OpBuilder &builder, Location loc, Value value);
+
+/// `op` as a contraction over [batch..., M, N, K]: the indexing maps of its
+/// lhs, rhs (transposed or not) and result, and the iterator types.
+void getScaledMatmulContraction(ScaledMatmulOp op,
+                                SmallVectorImpl<AffineMap> &maps,
+                                SmallVectorImpl<utils::IteratorType> &iterators);
 
 /// The epilogue of `op` applied to `accumulated`, the f32 tensor of the sums
 /// (shaped like the op's result): the bias is added, the amax taken and the
