@@ -56,6 +56,9 @@ class Tools:
         self.mlir_runner = os.path.join(llvm_bin, "mlir-runner")
         self.objdump = os.path.join(llvm_bin, "llvm-objdump")
         self.c_runner_utils = os.path.join(llvm_lib, "libmlir_c_runner_utils.so")
+        # Asks Linux for the AMX tile state when loaded (target=amx code).
+        self.fp8_runtime = os.path.join(os.path.dirname(self.fp8_opt), "..", "lib",
+                                        "libfp8_runtime.so")
         # --convert-arith-to-apfloat emits calls to _mlir_apfloat_convert & co.,
         # which this library of upstream's defines.
         self.apfloat_wrappers = os.path.join(llvm_lib, "libmlir_apfloat_wrappers.so")
@@ -857,6 +860,9 @@ TARGET_PEAK = 0.50      # avx512 path: >= 50% of the f32 FMA peak
 TARGET_ROW_BLOCK = 0.15  # row-wise / block scales: within 15% of per-tensor
 PEAK_ACCS = 16          # independent vector<16xf32> accumulators
 PEAK_ITERS = 20_000_000  # loop iterations per peak timing (16 FMAs each)
+AMX_PEAK_ITERS = 2_000_000  # loop iterations per AMX peak timing (4 tdpbf16ps each)
+AMX_TILE_FLOPS = 2 * 16 * 16 * 32  # one tdpbf16ps: 16x16 f32 += 16x32 * 32x16 bf16
+TARGET_AMX_PEAK = 0.20  # amx path: >= 20% of the AMX-BF16 tile peak
 
 # Upstream MLIR's standard lowering of linalg.matmul on tensors (scalar loops).
 RUNTIME_CLOCK = """func.func private @rtclock() -> f64
@@ -989,7 +995,43 @@ def mm_program(m, n, k, rounds, scalings, with_f32, with_peak, tag, target=""):
 }}""")
         calls.append((name, f"func.call @{name}(%a, %b) : ({mk}, {kn}) -> {mn}"))
         checks.append((name, "%a", "%b"))
-    if with_peak:
+    amx_peak = target == "amx" and with_peak
+    if amx_peak:
+        funcs.append("""// tdpbf16ps on four independent accumulator tiles: the AMX-BF16 tile
+// peak (the tiles' latency is covered by four chains).
+func.func @amx_peak(%iters: index, %in: memref<16x32xbf16>, %out: memref<16x16xf32>)
+    -> f32 attributes {passthrough = ["noinline"]} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %a = amx.tile_load %in[%c0, %c0] : memref<16x32xbf16> into !amx.tile<16x32xbf16>
+  %b = amx.tile_load %in[%c0, %c0] : memref<16x32xbf16> into !amx.tile<16x32xbf16>
+  %z = amx.tile_zero : !amx.tile<16x16xf32>
+  %r:4 = scf.for %i = %c0 to %iters step %c1 iter_args(%t0 = %z, %t1 = %z, %t2 = %z, %t3 = %z)
+      -> (!amx.tile<16x16xf32>, !amx.tile<16x16xf32>, !amx.tile<16x16xf32>, !amx.tile<16x16xf32>) {
+    %n0 = amx.tile_mulf %a, %b, %t0 : !amx.tile<16x32xbf16>, !amx.tile<16x32xbf16>, !amx.tile<16x16xf32>
+    %n1 = amx.tile_mulf %a, %b, %t1 : !amx.tile<16x32xbf16>, !amx.tile<16x32xbf16>, !amx.tile<16x16xf32>
+    %n2 = amx.tile_mulf %a, %b, %t2 : !amx.tile<16x32xbf16>, !amx.tile<16x32xbf16>, !amx.tile<16x16xf32>
+    %n3 = amx.tile_mulf %a, %b, %t3 : !amx.tile<16x32xbf16>, !amx.tile<16x32xbf16>, !amx.tile<16x16xf32>
+    scf.yield %n0, %n1, %n2, %n3 : !amx.tile<16x16xf32>, !amx.tile<16x16xf32>, !amx.tile<16x16xf32>, !amx.tile<16x16xf32>
+  }
+  %s = arith.constant 0.0 : f32
+  %sum = scf.for %j = %c0 to %c1 step %c1 iter_args(%acc = %s) -> (f32) {
+    amx.tile_store %out[%c0, %c0], %r#0 : memref<16x16xf32>, !amx.tile<16x16xf32>
+    %v0 = memref.load %out[%c0, %c0] : memref<16x16xf32>
+    amx.tile_store %out[%c0, %c0], %r#1 : memref<16x16xf32>, !amx.tile<16x16xf32>
+    %v1 = memref.load %out[%c0, %c0] : memref<16x16xf32>
+    amx.tile_store %out[%c0, %c0], %r#2 : memref<16x16xf32>, !amx.tile<16x16xf32>
+    %v2 = memref.load %out[%c0, %c0] : memref<16x16xf32>
+    amx.tile_store %out[%c0, %c0], %r#3 : memref<16x16xf32>, !amx.tile<16x16xf32>
+    %v3 = memref.load %out[%c0, %c0] : memref<16x16xf32>
+    %s01 = arith.addf %v0, %v1 : f32
+    %s23 = arith.addf %v2, %v3 : f32
+    %s0123 = arith.addf %s01, %s23 : f32
+    scf.yield %s0123 : f32
+  }
+  return %sum : f32
+}""")
+    if with_peak and not amx_peak:
         accs = [f"%acc{i}" for i in range(PEAK_ACCS)]
         body = "\n".join(f"    %n{i} = vector.fma %x, %y, %acc{i} : vector<16xf32>"
                          for i in range(PEAK_ACCS))
@@ -1034,7 +1076,7 @@ func.func @fma_peak(%iters: index, %x: vector<16xf32>, %y: vector<16xf32>) -> f3
   %c_sj = arith.constant 101 : index
   %f0 = arith.constant 0.0 : f64
   %rounds = arith.constant {rounds} : index
-  %peak_iters = arith.constant {PEAK_ITERS} : index
+  %peak_iters = arith.constant {AMX_PEAK_ITERS if amx_peak else PEAK_ITERS} : index
   %px = arith.constant dense<1.0000001> : vector<16xf32>
   %f_px = arith.constant 1.0000001 : f32
   %f0_32 = arith.constant 0.0 : f32
@@ -1073,7 +1115,15 @@ func.func @fma_peak(%iters: index, %x: vector<16xf32>, %y: vector<16xf32>) -> f3
   }}
   vector.print str "E {name} "
   vector.print %err_{name} : f64""")
-    if with_peak:
+    if amx_peak:
+        out.append("""  %amx_in = memref.alloc() : memref<16x32xbf16>
+  %amx_out = memref.alloc() : memref<16x16xf32>
+  %bf_one = arith.constant 1.0 : bf16
+  linalg.fill ins(%bf_one : bf16) outs(%amx_in : memref<16x32xbf16>)
+  %p_warm = func.call @amx_peak(%peak_iters, %amx_in, %amx_out) : (index, memref<16x32xbf16>, memref<16x16xf32>) -> f32
+  vector.print str "W "
+  vector.print %p_warm : f32""")
+    elif with_peak:
         out.append("""  %p_warm = func.call @fma_peak(%peak_iters, %px, %py) : (index, vector<16xf32>, vector<16xf32>) -> f32
   vector.print str "W "
   vector.print %p_warm : f32""")
@@ -1092,7 +1142,17 @@ func.func @fma_peak(%iters: index, %x: vector<16xf32>, %y: vector<16xf32>) -> f3
     %xd_{name} = arith.extf %x_{name} : f32 to f64
     %acc_{name} = arith.addf {acc}, %xd_{name} : f64""")
         acc = f"%acc_{name}"
-    if with_peak:
+    if amx_peak:
+        out.append(f"""    %t0_peak = func.call @now() : () -> i64
+    %p = func.call @amx_peak(%peak_iters, %amx_in, %amx_out) : (index, memref<16x32xbf16>, memref<16x16xf32>) -> f32
+    %t1_peak = func.call @now() : () -> i64
+    vector.print str "T amx_peak "
+    vector.print %t0_peak : i64 punctuation <comma>
+    vector.print %t1_peak : i64
+    %pd = arith.extf %p : f32 to f64
+    %acc_peak = arith.addf {acc}, %pd : f64""")
+        acc = "%acc_peak"
+    elif with_peak:
         out.append(f"""    // The inputs depend on the previous round's results, so that LLVM
     // cannot merge this (pure) call with another.
     %acc0_f = arith.truncf %acc0 : f64 to f32
@@ -1156,9 +1216,10 @@ def matmul_suite(tools, args, workdir):
             first = i == 0
             p = Program(f"matmul-{size}-{t}",
                         mm_program(size, size, size, rounds, MM_SCALINGS, first,
-                                   first and size == n, f"{size}", t),
+                                   (first or t == "amx") and size == n, f"{size}", t),
                         tools.fp8_opt, [f"-fp8-cpu-pipeline=target={t}"],
-                        [tools.c_runner_utils])
+                        [tools.c_runner_utils]
+                        + ([tools.fp8_runtime] if t == "amx" else []))
             progs.append((p, repeats, f"{size}^3 x {rounds} rounds, target={t}"))
     p_up = Program(f"matmul-upstream-{nu}", mm_program(nu, nu, nu, args.mm_upstream_rounds,
                                                       [], True, False, f"up{nu}"),
@@ -1194,6 +1255,10 @@ def matmul_suite(tools, args, workdir):
     peak, peak_runs = None, 0
     ts = times.get("fma_peak")
     peak = 2.0 * VECTOR * PEAK_ACCS * PEAK_ITERS / pick(ts)
+    amx_peak, amx_peak_label = None, ("AMX-BF16 tile peak (amx.tile_mulf: tdpbf16ps on "
+                                      "4 independent accumulator tiles)")
+    if times.get("amx_peak"):
+        amx_peak = AMX_TILE_FLOPS * 4 * AMX_PEAK_ITERS / pick(times["amx_peak"])
     peak_label = (f"f32 FMA peak (vector.fma on vector<16xf32>, {PEAK_ACCS} independent "
                   f"accumulators)")
 
@@ -1211,6 +1276,8 @@ def matmul_suite(tools, args, workdir):
     how = lambda runs: f"{stat} of {runs} calls"
     up_value, up_runs = gflops(f"mm_f32_up{nu}", nu)
     baselines.append((peak_label, peak, "", how(len(ts))))
+    if amx_peak:
+        baselines.append((amx_peak_label, amx_peak, "", how(len(times["amx_peak"]))))
     baselines.append((up_label, up_value, f"{nu}^3", how(up_runs)))
     for size in sizes:
         f32_value, f32_runs = gflops(f"mm_f32_{size}", size)
@@ -1237,6 +1304,15 @@ def matmul_suite(tools, args, workdir):
                 peak_record.update({"target": f">= {TARGET_PEAK:.0%} of baseline",
                                     "met": met})
             records.append(dict(peak_record, **common))
+            if t == "amx" and amx_peak:
+                met = value / amx_peak >= TARGET_AMX_PEAK
+                row["amx_peak"] = (f"{value / amx_peak:.1%} (>={TARGET_AMX_PEAK:.0%} "
+                                   f"{'met' if met else 'MISSED'})")
+                records.append(dict({"name": name, "value": value / 1e9,
+                                     "baseline": {"name": amx_peak_label,
+                                                  "value": amx_peak / 1e9},
+                                     "target": f">= {TARGET_AMX_PEAK:.0%} of baseline",
+                                     "met": met}, **common))
             records.append(dict({"name": name, "value": value / 1e9,
                                  "baseline": {"name": f"{f32_label} {size}^3",
                                               "value": f32_value / 1e9},
@@ -1289,6 +1365,8 @@ def matmul_suite(tools, args, workdir):
                ("peak", "of FMA peak", ">"), ("peak_target", "target", ">"),
                ("vs_pt", "vs per-tensor", ">"), ("f32", "x f32 ours", ">"),
                ("up", "x upstream", ">"), ("check", "check", ">")]
+    if amx_peak:
+        columns.insert(6, ("amx_peak", "of AMX peak", ">"))
     legend = [
         f"GFLOP/s = 2*M*N*K / time of one call, {stat} of the timed calls (after a "
         f"warm-up call); fp8.scaled_matmul as a function of already-quantized "
