@@ -52,7 +52,13 @@ def load_numerics(directory):
             "-I", os.path.join(ROOT, "include"),
             os.path.join(ROOT, "lib", "Numerics", "Numerics.cpp"),
             os.path.join(ROOT, "gpu", "numerics_shim.cpp"), "-o", lib])
-    return ctypes.CDLL(lib)
+    numerics = ctypes.CDLL(lib)
+    # Pointers must not go through ctypes' default int conversion (32 bits).
+    c_int, ptr, size = ctypes.c_int, ctypes.c_void_p, ctypes.c_size_t
+    for name in ("fp8_encode_f32", "fp8_encode_f16"):
+        getattr(numerics, name).argtypes = [c_int, c_int, c_int, ptr, ptr, size]
+    numerics.fp8_decode_f32.argtypes = [c_int, ptr, ptr, size]
+    return numerics
 
 
 class Program:
@@ -199,8 +205,81 @@ def check(args):
                                       out_dtype=torch.float32)
             diff = ((ours - theirs).norm() / theirs.norm()).item()
             report(f"{name} vs torch._scaled_mm", diff < 1e-5, f"relative L2 {diff:.2e}")
+    # Every path of the matmul kernel (sm_90a: wgmma; sm_89: mma.sync),
+    # on operand codes from the numerics library (so HiF8 needs no torch
+    # dtype) against an f64 product of their decoded values.
+    for name, blocks in GENERIC_MATMULS.items():
+        error = _check_matmul(np, numerics, mm, name, *blocks)
+        # f32 accumulation of exact fp8 / f16 products: ~1e-7.
+        report(name, error < 1e-5, f"relative L2 error vs f64 {error:.2e}")
     print(f"{failures} failure(s)")
     return 1 if failures else 0
+
+
+# gpu/kernels/matmuls.mlir's check_* kernels beyond the torch ones:
+# (lhs_block, rhs_block, rhs_transposed); None is a scalar scale.
+GENERIC_MATMULS = {
+    "check_kn": (None, None, False),
+    "check_k32": ((1, 32), (1, 32), True),
+    "check_hif8": (None, None, True),
+    "check_hif8_kn_block": ((1, 128), (128, 128), False),
+    "check_batch": (None, None, True),
+}
+ELEMENT_FORMATS = {"f8E4M3FN": "e4m3", "f8E5M2": "e5m2", "!fp8.hif8": "hif8"}
+
+
+def _element(memref_type):
+    return memref_type[len("memref<"):-1].split("x")[-1]
+
+
+def _codes(np, numerics, fmt, shape, rng):
+    """Random operand codes of `fmt` (values ~ N(0, 4)) and their values."""
+    x = (rng.standard_normal(int(np.prod(shape))) * 2).astype(np.float32)
+    codes = np.empty(x.size, np.uint8)
+    numerics.fp8_encode_f32(FORMATS[fmt], HYBRID if fmt == "hif8" else NEAREST_EVEN, 0,
+                            x.ctypes.data, codes.ctypes.data, ctypes.c_size_t(x.size))
+    values = np.empty(x.size, np.float32)
+    numerics.fp8_decode_f32(FORMATS[fmt], codes.ctypes.data, values.ctypes.data,
+                            ctypes.c_size_t(x.size))
+    return codes.reshape(shape), values.reshape(shape).astype(np.float64)
+
+
+def _scales(np, rng, operand_shape, block):
+    """(kernel argument, full-size f64 scales) for a 2-D operand."""
+    if block is None:
+        s = np.float32(rng.uniform(0.5, 2.0))
+        return s, np.full(operand_shape, float(s))
+    rows, cols = operand_shape
+    s = rng.uniform(0.5, 2.0, (-(-rows // block[0]), -(-cols // block[1]))).astype(np.float32)
+    full = s.astype(np.float64).repeat(block[0], 0)[:rows].repeat(block[1], 1)[:, :cols]
+    return s, full
+
+
+def _check_matmul(np, numerics, mm, name, lhs_block, rhs_block, rhs_transposed):
+    cupy = mm.cupy
+    (launch,) = mm.launches[name]
+    args = {arg["index"]: arg["type"] for arg in launch["args"]}
+    rng = np.random.default_rng(7)
+    a_type, b_type = args[0], args[2]
+    a_shape, b_shape = _shape(a_type), _shape(b_type)
+    a, a_values = _codes(np, numerics, ELEMENT_FORMATS[_element(a_type)], a_shape, rng)
+    b, b_values = _codes(np, numerics, ELEMENT_FORMATS[_element(b_type)], b_shape, rng)
+    if len(a_shape) == 2:
+        sa, sa_full = _scales(np, rng, a_shape, lhs_block)
+        sb, sb_full = _scales(np, rng, b_shape, rhs_block)
+    else:  # batched: scalar scales only
+        assert lhs_block is None and rhs_block is None
+        sa, sb = np.float32(0.75), np.float32(1.5)
+        sa_full, sb_full = 0.75, 1.5
+    lhs = a_values * sa_full
+    rhs = b_values * sb_full
+    reference = lhs @ (np.swapaxes(rhs, -1, -2) if rhs_transposed else rhs)
+    device = [cupy.asarray(a), sa if np.isscalar(sa) else cupy.asarray(sa),
+              cupy.asarray(b), sb if np.isscalar(sb) else cupy.asarray(sb)]
+    out = cupy.zeros(reference.shape, cupy.float32)
+    mm.call(name, device, [out])()
+    got = out.get().astype(np.float64)
+    return float(np.linalg.norm(got - reference) / np.linalg.norm(reference))
 
 
 def _shape(memref_type):
@@ -259,6 +338,15 @@ def bench(args):
             results["matmul"].append(row)
             print(f"{name:<28}{row['ours_tflops']:>14.1f}{row['cublaslt_tflops']:>10.1f}"
                   f"{row['ratio']:>8.2f}{100 * row['ours_tflops'] / H100_DENSE_FP8_TFLOPS:>8.1f}")
+    # HiF8 x HiF8 (decoded to f16 in the kernel): ours only.
+    codes = cupy.random.randint(0, 0x60, (4096, 4096), dtype=cupy.uint8)  # finite codes
+    out = cupy.empty((4096, 4096), cupy.uint16)
+    one = numpy.float32(1.0)
+    ours = _time(cupy, mm.call("bench_hif8_4096", [codes, one, codes, one], [out]))
+    row = {"name": "bench_hif8_4096", "ours_tflops": 2.0 * 4096**3 / ours / 1e12}
+    results["matmul"].append(row)
+    print(f"{row['name']:<28}{row['ours_tflops']:>14.1f}{'-':>10}{'-':>8}"
+          f"{100 * row['ours_tflops'] / H100_DENSE_FP8_TFLOPS:>8.1f}")
     print(f"(H100 SXM dense FP8 peak: {H100_DENSE_FP8_TFLOPS} TFLOP/s)")
 
     conv = Program(cupy, os.path.join(args.artifacts, "conversions.mlir"))

@@ -131,7 +131,16 @@ def ConvertFP8MatmulToGPUPass : Pass<"convert-fp8-matmul-to-gpu", "::mlir::Modul
       transposed on the way, `rhs_transposed` is read directly);
     * multiplies with `mma.sync.aligned.m16n8k32.row.col.f32.<A>.<B>.f32`
       on `f8E4M3FN` / `f8E5M2` operands (any combination), accumulating in
-      f32;
+      f32; on `sm_90a` the 128 threads are one warpgroup issuing
+      `wgmma.mma_async.sync.aligned.m64n<BN>k32.f32.<A>.<B>` (two per 32
+      bytes of K, one per 64-row half of the tile) on both operands in
+      shared memory, laid out as K-major 8-row x 16-byte core matrices
+      without swizzle and addressed by matrix descriptors
+      (`nvvm.wgmma.mma_async`; lower with `convert-nvvm-to-llvm`);
+    * decodes `!fp8.hif8` operands to f16 while staging them (the other
+      operand too; every HiF8, E4M3 and E5M2 value is exact in f16) and
+      multiplies with `mma.sync.m16n8k16` (`wgmma ... k16` on `sm_90a`)
+      on f16, accumulating in f32;
     * applies block scales once per K-block: with a K-block shorter than K
       (1x128, 128x128, MX `[1, 32]` with `f8E8M0FNU` scales, ...) the
       partial sum of each K-block is multiplied by its two scales and added
@@ -145,13 +154,14 @@ def ConvertFP8MatmulToGPUPass : Pass<"convert-fp8-matmul-to-gpu", "::mlir::Modul
     Kernels take bare pointers to the buffers (lower with
     `use-bare-ptr-memref-call-conv`), then scalars (a scalar scale, the
     `out_scale`); batch dimensions are the grid's z. Other operand formats
-    (HiF8, FNUZ, sub-byte) must be decomposed first (`fp8-legalize`);
+    (FNUZ, sub-byte) must be decomposed first (`fp8-legalize`);
     dynamic shapes, K not a multiple of 16 and K-blocks not a multiple of
     32 are errors naming the op. `mma.sync` on fp8 needs `sm_89` or later.
   }];
   let options = [
     Option<"chip", "chip", "std::string", /*default=*/"\"sm_90a\"",
-           "Target architecture: sm_<N> or sm_<N>a (sm_89 or later)">,
+           "Target architecture: sm_<N> or sm_<N>a (sm_89 or later; "
+           "wgmma on sm_90a)">,
   ];
   let dependentDialects = [
     "::mlir::LLVM::LLVMDialect",

@@ -3,18 +3,41 @@
 // Each fp8.scaled_matmul on static tensors becomes a gpu.launch_func of a
 // kernel generated for its shapes, formats, blocks and epilogue:
 //
-//   grid (ceil(N / BN), ceil(M / 128), batch), 128 threads = 2 x 2 warps,
-//   warp tile 64 x WN (WN = 64, or 32 where K-block scales need a second
-//   set of accumulators), K in slices of BK = 64 (32 for 32-wide K-blocks)
-//   staged through shared memory as [row][k] bytes (rows padded to 80 bytes,
-//   which makes the fragment loads bank-conflict free), then
-//   mma.sync.m16n8k32 on the e4m3 / e5m2 fragments, f32 accumulation.
+//   grid (ceil(N / BN), ceil(M / 128), batch), 128 threads, a 128 x BN
+//   output tile (BN = 128, or 64 where K-block scales need a second set of
+//   accumulators), K in slices of BK elements (64 fp8, or 32 for 32-wide
+//   K-blocks and for f16 operands: at most 64 bytes of K per row) staged
+//   through shared memory with 16-byte global loads, f32 accumulation.
 //
-// Fragment layouts (PTX ISA, mma.m16n8k32 with 8-bit operands; lane = 4g + t):
+// The tensor-core operands are the fp8 codes themselves (f8E4M3FN and
+// f8E5M2, any mix) or, when an operand is HiF8, both operands decoded to f16
+// while they are staged (every HiF8, E4M3 and E5M2 value is exact in f16).
+// Everything below counts K in bytes of shared memory: one instruction
+// consumes 32 bytes of K (k32 for fp8, k16 for f16), and the fragment
+// layouts of mma.m16n8k32 (8-bit) and mma.m16n8k16 (f16) then coincide.
+//
+// mma.sync (sm_89, sm_90): 2 x 2 warps of 64 x BN/2; shared memory holds
+// [row][k] bytes with rows padded to 80 bytes (bank-conflict-free fragment
+// loads). Fragment layouts (PTX ISA; lane = 4g + t; words of 4 bytes):
 //   A (row): a0 = A[g][4t..4t+3], a1 = A[g+8][4t..], a2 = A[g][16+4t..],
 //            a3 = A[g+8][16+4t..]
 //   B (col): b0 = B[4t..4t+3][g], b1 = B[16+4t..][g]  (= Bt[g][4t..])
 //   C/D:     c0, c1 = C[g][2t, 2t+1], c2, c3 = C[g+8][2t, 2t+1]
+//
+// wgmma (sm_90a): the 4 warps are one warpgroup issuing
+// wgmma.mma_async.m64nBNk32 (k16 for f16) twice per 32 bytes of K, once
+// per 64-row half of the tile, both operands read from shared memory
+// through matrix descriptors (K-major, no swizzle). Shared memory holds
+// "core matrices" of 8 rows x 16 bytes (128 contiguous bytes, row r at
+// 16 r): byte k of row r lies at
+//   (r / 8) * SBO + (k / 16) * LBO + (r % 8) * 16 + k % 16,
+// LBO = 128 (the next core matrix along K), SBO = 8 * slice bytes (the next
+// 8 rows), i.e. a memref<rows/8 x slice/16 x 8 x 16 x i8>. The descriptor
+// (PTX ISA, "Matrix Descriptor Format"): bits 0-13 start address >> 4,
+// 16-29 LBO >> 4, 32-45 SBO >> 4, base offset 0, swizzle mode 0. The
+// accumulator fragment of m64nN (thread 32w + 4g + t, n8 block j) is
+// d[4j..4j+3] = D[16w + g][8j + 2t, +1], D[16w + g + 8][8j + 2t, +1]: the
+// mma.sync C layout repeated along N, which the epilogue shares.
 //
 //===----------------------------------------------------------------------===//
 
@@ -26,6 +49,7 @@
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -48,6 +72,8 @@ static constexpr int64_t kWarpM = 64;
 static constexpr int64_t kThreads = 128;
 /// Shared-memory row pitch in bytes: 64 bytes of K plus 16 of padding.
 static constexpr int64_t kPitch = 80;
+/// Bytes of K one tensor-core instruction consumes (k32 fp8, k16 f16).
+static constexpr int64_t kMmaBytes = 32;
 
 namespace {
 
@@ -59,24 +85,47 @@ struct MatmulPlan {
   /// K elements per scale group; equal to k when scales are applied once,
   /// in the epilogue.
   int64_t group = 0;
+  /// K elements per shared-memory slice; warp tile width (mma.sync).
   int64_t blockK = 64, warpN = 64;
+  /// Both operands decoded to f16 while staged (an operand is HiF8).
+  bool f16Operands = false;
+  /// sm_90a: wgmma.mma_async by one warpgroup, else mma.sync by 4 warps.
+  bool wgmma = false;
+  /// mma.sync: the LLVM intrinsic; wgmma: the operand types.
   std::string mmaIntrinsic;
+  NVVM::WGMMATypes wgmmaTypeA = NVVM::WGMMATypes::e4m3,
+                   wgmmaTypeB = NVVM::WGMMATypes::e4m3;
 
+  int64_t elementBytes() const { return f16Operands ? 2 : 1; }
+  int64_t sliceBytes() const { return blockK * elementBytes(); }
   int64_t blockN() const { return 2 * warpN; }
-  int64_t fragmentsM() const { return kWarpM / 16; }
-  int64_t fragmentsN() const { return warpN / 8; }
+  /// Accumulator fragments of a thread: fragmentsM x fragmentsN blocks of
+  /// 16 x 8 outputs (4 per thread), fragmentRows apart along M.
+  int64_t fragmentsM() const { return wgmma ? kBlockM / 64 : kWarpM / 16; }
+  int64_t fragmentRows() const { return wgmma ? 64 : 16; }
+  int64_t fragmentsN() const { return (wgmma ? blockN() : warpN) / 8; }
   int64_t numAccumulators() const { return fragmentsM() * fragmentsN() * 4; }
   bool scalesPerGroup() const { return group < k; }
 };
 
 } // namespace
 
+/// The PTX name of an fp8 operand type the tensor cores take ("e4m3",
+/// "e5m2"), "hif8" for HiF8 (decoded to f16 first), or nothing.
 static std::optional<StringRef> getMmaTypeName(Type type) {
   if (isa<Float8E4M3FNType>(type))
     return StringRef("e4m3");
   if (isa<Float8E5M2Type>(type))
     return StringRef("e5m2");
+  if (isa<HiF8Type>(type))
+    return StringRef("hif8");
   return std::nullopt;
+}
+
+static NVVM::WGMMATypes getWgmmaType(StringRef name) {
+  return name == "e4m3"   ? NVVM::WGMMATypes::e4m3
+         : name == "e5m2" ? NVVM::WGMMATypes::e5m2
+                          : NVVM::WGMMATypes::f16;
 }
 
 /// The K-block of a scale operand: the block's entry along K, or all of K.
@@ -100,8 +149,9 @@ static FailureOr<MatmulPlan> planMatmul(ScaledMatmulOp op, GPUChip chip) {
   if (!lhsName || !rhsName)
     return op.emitOpError("has operands of type ")
            << lhsType.getElementType() << " x " << rhsType.getElementType()
-           << ": the GPU kernel multiplies f8E4M3FN and f8E5M2 only "
-              "(decompose other formats with fp8-legalize first)";
+           << ": the GPU kernel multiplies f8E4M3FN, f8E5M2 and !fp8.hif8 "
+              "(decoded to f16) only (decompose other formats with "
+              "fp8-legalize first)";
   for (Value value : op->getOperands())
     if (auto shaped = dyn_cast<ShapedType>(value.getType());
         shaped && !shaped.hasStaticShape())
@@ -147,10 +197,19 @@ static FailureOr<MatmulPlan> planMatmul(ScaledMatmulOp op, GPUChip chip) {
     plan.blockK = plan.group % 64 == 0 ? 64 : 32;
     plan.warpN = 32;
   }
-  plan.mmaIntrinsic =
-      ("llvm.nvvm.mma.m16n8k32.row.col.f32." + *lhsName + "." + *rhsName +
-       ".f32")
-          .str();
+  plan.f16Operands = *lhsName == "hif8" || *rhsName == "hif8";
+  if (plan.f16Operands) {
+    plan.blockK = 32;
+    plan.mmaIntrinsic = "llvm.nvvm.mma.m16n8k16.row.col.f32.f32";
+  } else {
+    plan.mmaIntrinsic =
+        ("llvm.nvvm.mma.m16n8k32.row.col.f32." + *lhsName + "." + *rhsName +
+         ".f32")
+            .str();
+  }
+  plan.wgmma = chip.hasWgmma();
+  plan.wgmmaTypeA = getWgmmaType(plan.f16Operands ? "f16" : *lhsName);
+  plan.wgmmaTypeB = getWgmmaType(plan.f16Operands ? "f16" : *rhsName);
   return plan;
 }
 
@@ -185,6 +244,12 @@ private:
                                  index(y));
   }
   Value toF32(Value value);
+  /// Elements [offset, offset + size) of a 1-D vector.
+  Value slice(Value vector, int64_t offset, int64_t size) {
+    return vector::ShuffleOp::create(
+        b, loc, vector, vector,
+        llvm::to_vector(llvm::seq<int64_t>(offset, offset + size)));
+  }
 
   /// Indices [batch..., row, col] of a rank-`rank` operand.
   SmallVector<Value> withBatch(Value row, Value col) {
@@ -197,10 +262,18 @@ private:
   Value loadScale(Value arg, std::optional<ArrayRef<int64_t>> block,
                   ArrayRef<Value> indices);
 
+  /// Indices into a shared operand buffer of byte `byte` of K in `row`.
+  SmallVector<Value> sharedIndices(Value row, Value byte);
+  /// A 16-element chunk loaded from an operand as the bytes of the
+  /// tensor-core operands (fp8 codes, or f16 values).
+  Value toOperandBytes(Value chunk);
+  /// The wgmma descriptor of `shared` (start address, LBO, SBO).
+  Value descriptor(Value shared);
   void stageRows(Value global, Value shared, Value row0, int64_t rows,
                  Value k0);
   void stageColumns(Value global, Value shared, Value n0, Value k0);
   SmallVector<Value> multiplySlice(ArrayRef<Value> acc);
+  SmallVector<Value> multiplySliceWgmma(ArrayRef<Value> acc);
   SmallVector<Value> emitKLoop(Value kBegin, Value kEnd);
   void emitEpilogue(ArrayRef<Value> acc);
 
@@ -219,6 +292,7 @@ private:
   // Kernel arguments.
   Value lhs, rhs, lhsScale, rhsScale, bias, outScale, result, amax;
   Value sharedA, sharedB;
+  Value descriptorA, descriptorB;
   // Thread coordinates.
   Value tid, lane, g, t, warpRow, warpCol, m0, n0;
   SmallVector<Value> batchIndices;
@@ -252,14 +326,49 @@ Value KernelBuilder::loadScale(Value arg, std::optional<ArrayRef<int64_t>> block
   return toF32(memref::LoadOp::create(b, loc, arg, scaleIndices));
 }
 
-/// Copies `rows` rows x blockK bytes of a [.., rows, K] operand starting at
-/// (row0, k0) into `shared` ([row][k]), 16 bytes per load, zeros outside.
+SmallVector<Value> KernelBuilder::sharedIndices(Value row, Value byte) {
+  if (!plan.wgmma)
+    return {row, byte};
+  // Core matrices of 8 rows x 16 bytes (see the file comment).
+  return {div(row, 8), div(byte, 16), rem(row, 8), rem(byte, 16)};
+}
+
+Value KernelBuilder::toOperandBytes(Value chunk) {
+  auto bytes = VectorType::get({16 * plan.elementBytes()}, b.getI8Type());
+  if (!plan.f16Operands)
+    return BitcastOp::create(b, loc, bytes, chunk);
+  // Exact: every E4M3, E5M2 and HiF8 value is an f16.
+  Value halves = ConvertOp::create(
+      b, loc, VectorType::get({16}, b.getF16Type()), chunk, Value(), nullptr,
+      Saturation::none);
+  return vector::BitCastOp::create(b, loc, bytes, halves);
+}
+
+Value KernelBuilder::descriptor(Value shared) {
+  Type i64 = b.getI64Type();
+  auto constant = [&](int64_t v) -> Value {
+    return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v));
+  };
+  Value address = arith::IndexCastUIOp::create(
+      b, loc, i64, memref::ExtractAlignedPointerAsIndexOp::create(b, loc, shared));
+  // Start address bits 4..17 (shared addresses are below 256 KiB).
+  Value start = arith::ShRUIOp::create(
+      b, loc, arith::AndIOp::create(b, loc, address, constant(0x3FFFF)),
+      constant(4));
+  int64_t lbo = 128, sbo = 8 * plan.sliceBytes();
+  return arith::OrIOp::create(b, loc, start,
+                              constant((lbo >> 4) << 16 | (sbo >> 4) << 32));
+}
+
+/// Copies `rows` rows x blockK elements of a [.., rows, K] operand starting
+/// at (row0, k0) into `shared` (row-major in K), 16 elements per load (16
+/// or 32 bytes of shared memory, stored 16 at a time), zeros outside.
 void KernelBuilder::stageRows(Value global, Value shared, Value row0,
                               int64_t rows, Value k0) {
   auto globalType = cast<MemRefType>(global.getType());
   int64_t limit = globalType.getDimSize(globalType.getRank() - 2);
   int64_t chunksPerRow = plan.blockK / 16;
-  auto bytes = VectorType::get({16}, b.getI8Type());
+  auto bytes = VectorType::get({16 * plan.elementBytes()}, b.getI8Type());
   auto narrow = VectorType::get({16}, globalType.getElementType());
   for (int64_t c = 0; c < rows * chunksPerRow / kThreads; ++c) {
     Value chunk = add(tid, index(c * kThreads));
@@ -276,27 +385,33 @@ void KernelBuilder::stageRows(Value global, Value shared, Value row0,
                                            withBatch(globalRow, globalK),
                                            /*nontemporal=*/false,
                                            llvm::MaybeAlign(16));
-          scf::YieldOp::create(b, loc,
-                               ValueRange{BitcastOp::create(b, loc, bytes, v)});
+          scf::YieldOp::create(b, loc, ValueRange{toOperandBytes(v)});
         },
         [&](OpBuilder &, Location) {
           Value zeros = arith::ConstantOp::create(
               b, loc, SplatElementsAttr::get(bytes, b.getI8IntegerAttr(0)));
           scf::YieldOp::create(b, loc, zeros);
         });
-    vector::StoreOp::create(b, loc, ifOp.getResult(0), shared,
-                            ValueRange{row, kk}, /*nontemporal=*/false,
-                            llvm::MaybeAlign(16));
+    Value byte = mul(kk, plan.elementBytes());
+    for (int64_t part = 0; part < plan.elementBytes(); ++part) {
+      Value piece = ifOp.getResult(0);
+      if (plan.elementBytes() > 1)
+        piece = slice(piece, 16 * part, 16);
+      vector::StoreOp::create(b, loc, piece, shared,
+                              sharedIndices(row, add(byte, index(16 * part))),
+                              /*nontemporal=*/false, llvm::MaybeAlign(16));
+    }
   }
 }
 
 /// Copies a blockK x blockN slice of a [.., K, N] operand at (k0, n0) into
-/// `shared` transposed ([n][k]): 16-byte loads along N, byte stores.
+/// `shared` transposed ([n][k]): 16-element loads along N, element stores.
 void KernelBuilder::stageColumns(Value global, Value shared, Value n0,
                                  Value k0) {
   auto globalType = cast<MemRefType>(global.getType());
   int64_t chunksPerRow = plan.blockN() / 16;
-  auto bytes = VectorType::get({16}, b.getI8Type());
+  int64_t width = plan.elementBytes();
+  auto bytes = VectorType::get({16 * width}, b.getI8Type());
   auto narrow = VectorType::get({16}, globalType.getElementType());
   for (int64_t c = 0; c < plan.blockK * chunksPerRow / kThreads; ++c) {
     Value chunk = add(tid, index(c * kThreads));
@@ -313,33 +428,44 @@ void KernelBuilder::stageColumns(Value global, Value shared, Value n0,
                                            withBatch(globalK, globalN),
                                            /*nontemporal=*/false,
                                            llvm::MaybeAlign(16));
-          scf::YieldOp::create(b, loc,
-                               ValueRange{BitcastOp::create(b, loc, bytes, v)});
+          scf::YieldOp::create(b, loc, ValueRange{toOperandBytes(v)});
         },
         [&](OpBuilder &, Location) {
           Value zeros = arith::ConstantOp::create(
               b, loc, SplatElementsAttr::get(bytes, b.getI8IntegerAttr(0)));
           scf::YieldOp::create(b, loc, zeros);
         });
+    Value byte = mul(kk, width);
     for (int64_t j = 0; j < 16; ++j) {
-      Value byte = vector::ExtractOp::create(b, loc, ifOp.getResult(0), j);
-      memref::StoreOp::create(b, loc, byte, shared,
-                              ValueRange{add(nn, index(j)), kk});
+      SmallVector<Value> indices = sharedIndices(add(nn, index(j)), byte);
+      if (width == 1) {
+        Value element = vector::ExtractOp::create(b, loc, ifOp.getResult(0), j);
+        memref::StoreOp::create(b, loc, element, shared, indices);
+      } else {
+        Value element = slice(ifOp.getResult(0), j * width, width);
+        vector::StoreOp::create(b, loc, element, shared, indices);
+      }
     }
   }
 }
 
-/// One blockK slice from shared memory: for each 32-deep step, the A and B
-/// fragments of this warp and fragmentsM x fragmentsN mma.sync.
+/// One blockK slice from shared memory: for each 32 bytes of K, the A and
+/// B fragments of this warp and fragmentsM x fragmentsN mma.sync.
 SmallVector<Value> KernelBuilder::multiplySlice(ArrayRef<Value> acc) {
+  if (plan.wgmma)
+    return multiplySliceWgmma(acc);
   SmallVector<Value> result(acc);
   auto word = VectorType::get({4}, b.getI8Type());
+  // A fragment register: 4 fp8 codes (i32) or 2 halves (vector<2xf16>).
   auto oneWord = VectorType::get({1}, b.getI32Type());
+  auto halves = VectorType::get({2}, b.getF16Type());
   auto loadWord = [&](Value shared, Value row, Value col) -> Value {
     Value bytes = vector::LoadOp::create(b, loc, word, shared,
                                          ValueRange{row, col},
                                          /*nontemporal=*/false,
                                          llvm::MaybeAlign(4));
+    if (plan.f16Operands)
+      return vector::BitCastOp::create(b, loc, halves, bytes);
     Value cast = vector::BitCastOp::create(b, loc, oneWord, bytes);
     return vector::ExtractOp::create(b, loc, cast, 0);
   };
@@ -348,7 +474,7 @@ SmallVector<Value> KernelBuilder::multiplySlice(ArrayRef<Value> acc) {
       b.getContext(), {f32, f32, f32, f32});
   StringAttr intrinsic = b.getStringAttr(plan.mmaIntrinsic);
   Value t4 = mul(t, 4);
-  for (int64_t ks = 0; ks < plan.blockK; ks += 32) {
+  for (int64_t ks = 0; ks < plan.sliceBytes(); ks += kMmaBytes) {
     Value colLo = add(t4, index(ks));
     Value colHi = add(t4, index(ks + 16));
     SmallVector<std::array<Value, 4>> a;
@@ -383,6 +509,62 @@ SmallVector<Value> KernelBuilder::multiplySlice(ArrayRef<Value> acc) {
   return result;
 }
 
+/// One blockK slice by the warpgroup: for each 32 bytes of K, one
+/// wgmma.mma_async per 64-row half of the tile against all BN columns,
+/// reading both operands from shared memory; the accumulators travel as
+/// one struct per half.
+SmallVector<Value> KernelBuilder::multiplySliceWgmma(ArrayRef<Value> acc) {
+  MLIRContext *context = b.getContext();
+  int64_t perHalf = plan.fragmentsN() * 4;
+  auto structType = LLVM::LLVMStructType::getLiteral(
+      context, SmallVector<Type>(perHalf, b.getF32Type()));
+  // The accumulator registers were last written outside wgmma.
+  NVVM::WgmmaFenceAlignedOp::create(b, loc);
+  SmallVector<Value> halves;
+  for (int64_t mi = 0; mi < plan.fragmentsM(); ++mi) {
+    Value value = LLVM::PoisonOp::create(b, loc, structType);
+    for (int64_t i = 0; i < perHalf; ++i)
+      value = LLVM::InsertValueOp::create(b, loc, value, acc[mi * perHalf + i],
+                                          i);
+    halves.push_back(value);
+  }
+  auto offset = [&](Value descriptor, int64_t bytes) -> Value {
+    // The start address field counts 16-byte units.
+    return arith::AddIOp::create(
+        b, loc, descriptor,
+        arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(bytes >> 4)));
+  };
+  auto shape = NVVM::MMAShapeAttr::get(context, 64, plan.blockN(),
+                                       kMmaBytes / plan.elementBytes());
+  int64_t sbo = 8 * plan.sliceBytes();
+  for (int64_t ks = 0; ks < plan.sliceBytes(); ks += kMmaBytes) {
+    // Core matrices ks / 16 and ks / 16 + 1 along K.
+    int64_t kOffset = (ks / 16) * 128;
+    Value b0 = offset(descriptorB, kOffset);
+    for (int64_t mi = 0; mi < plan.fragmentsM(); ++mi) {
+      Value a0 = offset(descriptorA, mi * (64 / 8) * sbo + kOffset);
+      halves[mi] = NVVM::WgmmaMmaAsyncOp::create(
+          b, loc, structType, halves[mi], a0, b0, shape,
+          NVVM::WGMMATypesAttr::get(context, plan.wgmmaTypeA),
+          NVVM::WGMMATypesAttr::get(context, plan.wgmmaTypeB),
+          NVVM::WGMMATypesAttr::get(context, NVVM::WGMMATypes::f32),
+          NVVM::WGMMAScaleOutAttr::get(context, NVVM::WGMMAScaleOut::one),
+          NVVM::WGMMAScaleInAttr::get(context, NVVM::WGMMAScaleIn::one),
+          NVVM::WGMMAScaleInAttr::get(context, NVVM::WGMMAScaleIn::one),
+          NVVM::MMALayoutAttr::get(context, NVVM::MMALayout::row),
+          NVVM::MMALayoutAttr::get(context, NVVM::MMALayout::col),
+          /*satfinite=*/nullptr);
+    }
+  }
+  NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+  NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+  SmallVector<Value> result;
+  for (int64_t mi = 0; mi < plan.fragmentsM(); ++mi)
+    for (int64_t i = 0; i < perHalf; ++i)
+      result.push_back(LLVM::ExtractValueOp::create(b, loc, halves[mi], i));
+  return result;
+}
+
 /// acc = sum over K slices in [kBegin, kEnd) (both multiples of blockK, or
 /// kEnd = K) of A * B, from zero.
 SmallVector<Value> KernelBuilder::emitKLoop(Value kBegin, Value kEnd) {
@@ -395,6 +577,13 @@ SmallVector<Value> KernelBuilder::emitKLoop(Value kBegin, Value kEnd) {
           stageRows(rhs, sharedB, n0, plan.blockN(), k0);
         else
           stageColumns(rhs, sharedB, n0, k0);
+        // wgmma reads shared memory through the async proxy: order this
+        // thread's stores before it (then the barrier for all threads).
+        if (plan.wgmma)
+          NVVM::FenceProxyOp::create(
+              b, loc, NVVM::ProxyKind::async_shared,
+              NVVM::SharedSpaceAttr::get(b.getContext(),
+                                         NVVM::SharedSpace::shared_cta));
         gpu::BarrierOp::create(b, loc);
         SmallVector<Value> next = multiplySlice(llvm::to_vector(acc));
         gpu::BarrierOp::create(b, loc);
@@ -406,7 +595,8 @@ SmallVector<Value> KernelBuilder::emitKLoop(Value kBegin, Value kEnd) {
 std::pair<Value, Value> KernelBuilder::elementPosition(int64_t i) {
   int64_t fragment = i / 4, e = i % 4;
   int64_t mi = fragment / plan.fragmentsN(), ni = fragment % plan.fragmentsN();
-  Value row = add(add(m0, warpRow), add(g, index(mi * 16 + (e / 2) * 8)));
+  Value row = add(add(m0, warpRow),
+                  add(g, index(mi * plan.fragmentRows() + (e / 2) * 8)));
   Value col =
       add(add(n0, warpCol), add(mul(t, 2), index(ni * 8 + (e % 2))));
   return {row, col};
@@ -514,8 +704,16 @@ void KernelBuilder::build() {
   lane = rem(tid, 32);
   g = div(lane, 4);
   t = rem(lane, 4);
-  warpRow = mul(div(warp, 2), kWarpM);
-  warpCol = mul(rem(warp, 2), plan.warpN);
+  if (plan.wgmma) {
+    // Warp w of the warpgroup owns rows 16w..16w+15 of each 64-row half.
+    warpRow = mul(warp, 16);
+    warpCol = index(0);
+    descriptorA = descriptor(sharedA);
+    descriptorB = descriptor(sharedB);
+  } else {
+    warpRow = mul(div(warp, 2), kWarpM);
+    warpCol = mul(rem(warp, 2), plan.warpN);
+  }
   m0 = mul(gpu::BlockIdOp::create(b, loc, gpu::Dimension::y), kBlockM);
   n0 = mul(gpu::BlockIdOp::create(b, loc, gpu::Dimension::x), plan.blockN());
   Value z = gpu::BlockIdOp::create(b, loc, gpu::Dimension::z);
@@ -598,8 +796,11 @@ static LogicalResult lowerMatmul(ScaledMatmulOp op, const MatmulPlan &plan,
   auto workgroup = gpu::AddressSpaceAttr::get(
       context, gpu::GPUDialect::getWorkgroupAddressSpace());
   auto sharedType = [&](int64_t rows) {
-    return MemRefType::get({rows, kPitch}, b.getI8Type(),
-                           MemRefLayoutAttrInterface(), workgroup);
+    SmallVector<int64_t> shape = {rows, kPitch};
+    if (plan.wgmma)
+      shape = {rows / 8, plan.sliceBytes() / 16, 8, 16};
+    return MemRefType::get(shape, b.getI8Type(), MemRefLayoutAttrInterface(),
+                           workgroup);
   };
   auto func = gpu::GPUFuncOp::create(
       kb, loc, "scaled_matmul",

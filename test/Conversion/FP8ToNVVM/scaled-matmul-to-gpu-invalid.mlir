@@ -5,10 +5,10 @@
 // SM80: needs mma.sync on fp8 operands (sm_89 or later) for the GPU lowering
 // CHIP: convert-fp8-matmul-to-gpu: invalid chip 'ampere'
 
-func.func @hif8(%a: tensor<16x32x!fp8.hif8>, %b: tensor<32x16xf8E4M3FN>, %s: f32) -> tensor<16x16xf32> {
-  // expected-error @+1 {{has operands of type '!fp8.hif8' x 'f8E4M3FN': the GPU kernel multiplies f8E4M3FN and f8E5M2 only (decompose other formats with fp8-legalize first)}}
+func.func @fnuz(%a: tensor<16x32xf8E4M3FNUZ>, %b: tensor<32x16x!fp8.hif8>, %s: f32) -> tensor<16x16xf32> {
+  // expected-error @+1 {{has operands of type 'f8E4M3FNUZ' x '!fp8.hif8': the GPU kernel multiplies f8E4M3FN, f8E5M2 and !fp8.hif8 (decoded to f16) only (decompose other formats with fp8-legalize first)}}
   %d = fp8.scaled_matmul %a[%s], %b[%s]
-      : tensor<16x32x!fp8.hif8>[f32], tensor<32x16xf8E4M3FN>[f32] -> tensor<16x16xf32>
+      : tensor<16x32xf8E4M3FNUZ>[f32], tensor<32x16x!fp8.hif8>[f32] -> tensor<16x16xf32>
   return %d : tensor<16x16xf32>
 }
 

@@ -99,3 +99,27 @@ func.func @mx(%a: tensor<128x128xf8E4M3FN>, %sa: tensor<128x4xf8E8M0FNU>, %b: te
       : tensor<128x128xf8E4M3FN>[tensor<128x4xf8E8M0FNU>], tensor<64x128xf8E4M3FN>[tensor<64x4xf8E8M0FNU>] -> tensor<128x64xf32>
   return %d : tensor<128x64xf32>
 }
+
+// -----
+
+// HiF8 x E5M2 with a [K, N] right operand: both decoded to f16 while staged
+// (32-element K slices = 64 bytes, as for fp8), f16 pairs transposed into
+// shared memory, mma.sync.m16n8k16 on vector<2xf16> fragments.
+// CHECK-LABEL: func.func @hif8
+// CHECK: gpu.func @scaled_matmul
+// CHECK-SAME: workgroup(%[[SHA:.*]] : memref<128x80xi8, #gpu.address_space<workgroup>> {llvm.align = 16 : i64}, %[[SHB:.*]] : memref<128x80xi8
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C32:c32.*]] iter_args
+// CHECK: fp8.convert %{{.*}} : vector<16x!fp8.hif8> to vector<16xf16>
+// CHECK: vector.bitcast %{{.*}} : vector<16xf16> to vector<32xi8>
+// CHECK: vector.store %{{.*}}, %[[SHA]]{{.*}} : memref<128x80xi8, #gpu.address_space<workgroup>>, vector<16xi8>
+// CHECK: fp8.convert %{{.*}} : vector<16xf8E5M2> to vector<16xf16>
+// CHECK-COUNT-16: vector.store %{{.*}}, %[[SHB]]{{.*}} : memref<128x80xi8, #gpu.address_space<workgroup>>, vector<2xi8>
+// CHECK: gpu.barrier
+// CHECK: vector.bitcast %{{.*}} : vector<4xi8> to vector<2xf16>
+// CHECK-COUNT-64: llvm.call_intrinsic "llvm.nvvm.mma.m16n8k16.row.col.f32.f32"(%{{.*}}) : (vector<2xf16>, vector<2xf16>, vector<2xf16>, vector<2xf16>, vector<2xf16>, vector<2xf16>, f32, f32, f32, f32) -> !llvm.struct<(f32, f32, f32, f32)>
+// CHECK-NOT: llvm.call_intrinsic
+func.func @hif8(%a: tensor<256x256x!fp8.hif8>, %sa: f32, %b: tensor<256x128xf8E5M2>, %sb: f32) -> tensor<256x128xf32> {
+  %d = fp8.scaled_matmul %a[%sa], %b[%sb]
+      : tensor<256x256x!fp8.hif8>[f32], tensor<256x128xf8E5M2>[f32] -> tensor<256x128xf32>
+  return %d : tensor<256x128xf32>
+}

@@ -23,6 +23,8 @@ struct GPUChip {
   bool hasFP8Conversions() const { return smVersion >= 89; }
   /// mma.sync.aligned.m16n8k32 with e4m3/e5m2 operands.
   bool hasFP8MmaSync() const { return smVersion >= 89; }
+  /// wgmma.mma_async (Hopper's arch-specific sm_90a only).
+  bool hasWgmma() const { return smVersion == 90 && archSpecific; }
 };
 
 /// Patterns that lower fp8.convert and arith.truncf / arith.extf between
