@@ -96,10 +96,10 @@ struct MulFToVector : OpConversionPattern<amx::TileMulFOp> {
     SmallVector<AffineMap> maps = {AffineMap::get(4, 0, {dm, dk, dq}, context),
                                    AffineMap::get(4, 0, {dk, dn, dq}, context),
                                    AffineMap::get(4, 0, {dm, dn}, context)};
-    auto parallel = vector::IteratorTypeAttr::get(
-        context, vector::IteratorType::parallel);
-    auto reduction = vector::IteratorTypeAttr::get(
-        context, vector::IteratorType::reduction);
+    auto parallel =
+        vector::IteratorTypeAttr::get(context, vector::IteratorType::parallel);
+    auto reduction =
+        vector::IteratorTypeAttr::get(context, vector::IteratorType::reduction);
     rewriter.replaceOpWithNewOp<vector::ContractionOp>(
         op, lhs, rhs, adaptor.getAcc(), rewriter.getAffineMapArrayAttr(maps),
         rewriter.getArrayAttr({parallel, parallel, reduction, reduction}));

@@ -241,11 +241,10 @@ struct ExpandConvert : ExpandPattern<ConvertOp> {
       source =
           emitDecode(rewriter, loc, toCodes(rewriter, loc, source), *inFormat);
     if (std::optional<::fp8::Format> outFormat = getFormat(outElement)) {
-      Value codes =
-          emitEncode(rewriter, loc, source, *outFormat,
-                     toNumerics(op.getEffectiveRounding()),
-                     toNumerics(op.getSaturation()), op.getRandomBits(),
-                     emitter);
+      Value codes = emitEncode(rewriter, loc, source, *outFormat,
+                               toNumerics(op.getEffectiveRounding()),
+                               toNumerics(op.getSaturation()),
+                               op.getRandomBits(), emitter);
       rewriter.replaceOp(op, fromCodes(rewriter, loc, codes, outType));
       return success();
     }

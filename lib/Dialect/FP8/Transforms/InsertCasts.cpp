@@ -230,7 +230,7 @@ static std::pair<std::optional<SmallVector<int64_t>>,
                  std::optional<SmallVector<int64_t>>>
 getBlocks(ScalingMode scaling, unsigned rank, int64_t k, bool rhsTransposed) {
   int64_t wholeK = ShapedType::isDynamic(k) ? kWholeDynamicDim : k;
-  int64_t lhsM, lhsK, rhsK, rhsN;
+  int64_t lhsM = 1, lhsK = 1, rhsK = 1, rhsN = 1;
   switch (scaling) {
   case ScalingMode::tensor:
     return {std::nullopt, std::nullopt};

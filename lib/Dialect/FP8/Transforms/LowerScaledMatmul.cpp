@@ -84,8 +84,7 @@ struct Operand {
 /// Emits the kernel for one op.
 class KernelBuilder {
 public:
-  KernelBuilder(OpBuilder &b, Location loc, const Blocking &blocking,
-                bool amx)
+  KernelBuilder(OpBuilder &b, Location loc, const Blocking &blocking, bool amx)
       : b(b), loc(loc), blk(blocking), amx(amx) {}
 
   /// The f32 sums of `op` as a tensor shaped like its result.
@@ -112,8 +111,7 @@ private:
   }
   /// An scf.for from `lb` to `ub` by `step` whose body `body(iv)` is built
   /// at the loop's insertion point.
-  void loop(Value lb, Value ub, int64_t step,
-            function_ref<void(Value)> body) {
+  void loop(Value lb, Value ub, int64_t step, function_ref<void(Value)> body) {
     auto forOp = scf::ForOp::create(b, loc, lb, ub, index(step));
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(forOp.getBody());
@@ -166,17 +164,16 @@ private:
 
 } // namespace
 
-Value KernelBuilder::loadScales(const Operand &operand,
-                                ArrayRef<Value> indices, unsigned dim) {
+Value KernelBuilder::loadScales(const Operand &operand, ArrayRef<Value> indices,
+                                unsigned dim) {
   VectorType vectorType = vectorOf(b.getF32Type());
   if (operand.scaleScalar)
-    return vector::BroadcastOp::create(b, loc, vectorType,
-                                       operand.scaleScalar);
+    return vector::BroadcastOp::create(b, loc, vectorType, operand.scaleScalar);
   auto scaleType = cast<MemRefType>(operand.scaleBuffer.getType());
   if (scaleType.getRank() == 0) {
     Value scale = memref::LoadOp::create(b, loc, operand.scaleBuffer);
-    return vector::BroadcastOp::create(
-        b, loc, vectorType, mlir::fp8::emitToF32(b, loc, scale));
+    return vector::BroadcastOp::create(b, loc, vectorType,
+                                       mlir::fp8::emitToF32(b, loc, scale));
   }
   // Indices past the operand (padded rows and columns) are clamped: their
   // sums are discarded.
@@ -253,8 +250,8 @@ void KernelBuilder::emitMicroKernel(Value pc, Value depth, Value row0,
   auto sumIndices = [&](int64_t i, int64_t v) {
     return at(add(row0, index(i)), add(col0, index(v * blk.vw)));
   };
-  Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, pc,
-                                      index(0));
+  Value first =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, pc, index(0));
   auto init = scf::IfOp::create(
       b, loc, first,
       [&](OpBuilder &b, Location loc) {
@@ -285,9 +282,9 @@ void KernelBuilder::emitMicroKernel(Value pc, Value depth, Value row0,
           Value broadcast =
               vector::BroadcastOp::create(b, loc, vectorType, lhsValue);
           for (int64_t v = 0; v < vectors; ++v)
-            updated.push_back(vector::FMAOp::create(
-                b, loc, broadcast, rhsVectors[v],
-                accumulators[i * vectors + v]));
+            updated.push_back(
+                vector::FMAOp::create(b, loc, broadcast, rhsVectors[v],
+                                      accumulators[i * vectors + v]));
         }
         scf::YieldOp::create(b, loc, updated);
       });
@@ -304,19 +301,15 @@ static constexpr int64_t kTileRows = 16, kTileDepth = 32;
 void KernelBuilder::emitAMXMicroKernel(Value pc, Value depth, Value row0,
                                        Value col0, Value lhsPanel,
                                        Value rhsPanel) {
-  MLIRContext *context = b.getContext();
-  auto inputTile =
-      amx::TileType::get({kTileRows, kTileDepth}, b.getBF16Type());
+  auto inputTile = amx::TileType::get({kTileRows, kTileDepth}, b.getBF16Type());
   auto accTile = amx::TileType::get({kTileRows, kTileRows}, b.getF32Type());
   int64_t tilesM = blk.mr / kTileRows, tilesN = blk.nr / kTileRows;
   SmallVector<Value> zeros(tilesM * tilesN,
                            amx::TileZeroOp::create(b, loc, accTile));
   // The padded depth: whole tiles of zeros past `depth`.
-  Value paddedDepth =
-      arith::MulIOp::create(b, loc,
-                            arith::CeilDivUIOp::create(b, loc, depth,
-                                                       index(kTileDepth)),
-                            index(kTileDepth));
+  Value paddedDepth = arith::MulIOp::create(
+      b, loc, arith::CeilDivUIOp::create(b, loc, depth, index(kTileDepth)),
+      index(kTileDepth));
   auto kLoop = scf::ForOp::create(
       b, loc, index(0), paddedDepth, index(kTileDepth), zeros,
       [&](OpBuilder &b, Location loc, Value kk, ValueRange accumulators) {
@@ -344,13 +337,12 @@ void KernelBuilder::emitAMXMicroKernel(Value pc, Value depth, Value row0,
           b, loc, tileSums,
           ValueRange{index(i * kTileRows), index(j * kTileRows)},
           kLoop.getResult(i * tilesN + j));
-  (void)context;
 
   // sums += product * lhs scale (per row) * rhs scale (per column) of this K
   // block.
   VectorType vectorType = vectorOf(b.getF32Type());
-  Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, pc,
-                                      index(0));
+  Value first =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, pc, index(0));
   unsigned last = lhs.shape.size() - 1;
   SmallVector<Value> rhsScales;
   for (int64_t v = 0; v < blk.nr; v += blk.vw) {
@@ -360,8 +352,7 @@ void KernelBuilder::emitAMXMicroKernel(Value pc, Value depth, Value row0,
       indices.append({col, pc});
     else
       indices.append({pc, col});
-    rhsScales.push_back(
-        loadScales(rhs, indices, transposed ? last - 1 : last));
+    rhsScales.push_back(loadScales(rhs, indices, transposed ? last - 1 : last));
   }
   loop(index(0), index(blk.mr), 1, [&](Value i) {
     Value row = add(row0, i);
@@ -370,8 +361,8 @@ void KernelBuilder::emitAMXMicroKernel(Value pc, Value depth, Value row0,
     Value lhsScale = loadScales(lhs, lhsIndices, last);
     for (int64_t v = 0; v < blk.nr / blk.vw; ++v) {
       SmallVector<Value> sumIndices = at(row, add(col0, index(v * blk.vw)));
-      Value product = vector::LoadOp::create(
-          b, loc, vectorType, tileSums, ValueRange{i, index(v * blk.vw)});
+      Value product = vector::LoadOp::create(b, loc, vectorType, tileSums,
+                                             ValueRange{i, index(v * blk.vw)});
       Value previous =
           scf::IfOp::create(
               b, loc, first,
@@ -380,10 +371,10 @@ void KernelBuilder::emitAMXMicroKernel(Value pc, Value depth, Value row0,
                     b, loc, splat(vectorType, b.getF32FloatAttr(0.0f)));
               },
               [&](OpBuilder &b, Location loc) {
-                scf::YieldOp::create(b, loc,
-                                     vector::LoadOp::create(
-                                         b, loc, vectorType, sums, sumIndices)
-                                         .getResult());
+                scf::YieldOp::create(
+                    b, loc,
+                    vector::LoadOp::create(b, loc, vectorType, sums, sumIndices)
+                        .getResult());
               })
               .getResult(0);
       Value scale = arith::MulFOp::create(b, loc, lhsScale, rhsScales[v]);
@@ -408,8 +399,8 @@ Value KernelBuilder::build(mlir::fp8::ScaledMatmulOp op) {
   auto toBuffer = [&](Value tensor) -> Value {
     auto type = cast<RankedTensorType>(tensor.getType());
     return bufferization::ToBufferOp::create(
-        b, loc, MemRefType::get(type.getShape(), type.getElementType()),
-        tensor, /*read_only=*/true);
+        b, loc, MemRefType::get(type.getShape(), type.getElementType()), tensor,
+        /*read_only=*/true);
   };
   auto makeOperand = [&](Value value, Value scale,
                          std::optional<ArrayRef<int64_t>> block) {
@@ -476,11 +467,10 @@ Value KernelBuilder::build(mlir::fp8::ScaledMatmulOp op) {
         // The packed depth: whole vectors, or whole tiles on AMX (zeros past
         // kcHere).
         Value packedDepth =
-            amx ? arith::MulIOp::create(
-                      b, loc,
-                      arith::CeilDivUIOp::create(b, loc, kcHere,
-                                                 index(kTileDepth)),
-                      index(kTileDepth))
+            amx ? arith::MulIOp::create(b, loc,
+                                        arith::CeilDivUIOp::create(
+                                            b, loc, kcHere, index(kTileDepth)),
+                                        index(kTileDepth))
                 : kcHere;
         // Pack the rhs panel.
         if (!transposed) {
@@ -521,8 +511,8 @@ Value KernelBuilder::build(mlir::fp8::ScaledMatmulOp op) {
           loop(jc, nEnd, 1, [&](Value col) {
             Value j = sub(col, jc);
             loop(zero, packedDepth, blk.vw, [&](Value kk) {
-              Value values = decode(rhs, operandAt(col, add(pc, kk)),
-                                    sub(kcHere, kk));
+              Value values =
+                  decode(rhs, operandAt(col, add(pc, kk)), sub(kcHere, kk));
               MLIRContext *context = b.getContext();
               if (!amx) {
                 AffineMap alongK =
@@ -539,9 +529,9 @@ Value KernelBuilder::build(mlir::fp8::ScaledMatmulOp op) {
                   vector::ShapeCastOp::create(b, loc, pairsType, values);
               vector::TransferWriteOp::create(
                   b, loc, pairs, rhsPacked,
-                  ValueRange{div(j, blk.nr), div(kk, 2),
-                             arith::MulIOp::create(b, loc, rem(j, blk.nr),
-                                                   index(2))},
+                  ValueRange{
+                      div(j, blk.nr), div(kk, 2),
+                      arith::MulIOp::create(b, loc, rem(j, blk.nr), index(2))},
                   AffineMap::getMinorIdentityMap(3, 2, context),
                   ArrayRef<bool>{true, true});
             });
@@ -679,27 +669,31 @@ struct FP8LowerScaledMatmulPass
     }
     // Default cache blocks follow a non-default register tile.
     if (mc == 0)
-      blocking.mc = std::max(blocking.mc / blocking.mr, int64_t(1)) * blocking.mr;
+      blocking.mc =
+          std::max(blocking.mc / blocking.mr, int64_t(1)) * blocking.mr;
     if (nc == 0)
-      blocking.nc = std::max(blocking.nc / blocking.nr, int64_t(1)) * blocking.nr;
+      blocking.nc =
+          std::max(blocking.nc / blocking.nr, int64_t(1)) * blocking.nr;
     int64_t vw = blocking.vw;
-    if (blocking.nr % vw || blocking.mc % blocking.mr ||
-        blocking.kc % vw || blocking.nc % blocking.nr)
+    if (blocking.nr % vw || blocking.mc % blocking.mr || blocking.kc % vw ||
+        blocking.nc % blocking.nr)
       return emitError(UnknownLoc::get(context))
-             << "fp8-lower-scaled-matmul: nr (" << blocking.nr
-             << ") and kc (" << blocking.kc << ") must be multiples of the "
+             << "fp8-lower-scaled-matmul: nr (" << blocking.nr << ") and kc ("
+             << blocking.kc << ") must be multiples of the "
              << "vector width (" << vw << "), mc (" << blocking.mc
              << ") of mr (" << blocking.mr << ") and nc (" << blocking.nc
              << ") of nr";
     if (target == mlir::fp8::CPUTarget::AMX) {
       // Tiles of 16 rows; 2 x 2 accumulators plus 2 + 2 inputs fill the 8
       // tile registers.
-      int64_t tilesM = blocking.mr / kTileRows, tilesN = blocking.nr / kTileRows;
+      int64_t tilesM = blocking.mr / kTileRows,
+              tilesN = blocking.nr / kTileRows;
       if (blocking.mr % kTileRows || blocking.nr % kTileRows ||
           tilesM * tilesN + tilesM + tilesN > 8)
         return emitError(UnknownLoc::get(context))
-               << "fp8-lower-scaled-matmul: with target=amx, mr (" << blocking.mr
-               << ") and nr (" << blocking.nr << ") must be multiples of 16 "
+               << "fp8-lower-scaled-matmul: with target=amx, mr ("
+               << blocking.mr << ") and nr (" << blocking.nr
+               << ") must be multiples of 16 "
                << "whose tiles fit the 8 tile registers (at most 32 x 32)";
       return success();
     }
@@ -733,8 +727,8 @@ struct FP8LowerScaledMatmulPass
         opBlocking = fallback;
       Value sums = KernelBuilder(rewriter, op.getLoc(), opBlocking, depth != 0)
                        .build(op);
-      rewriter.replaceOp(op,
-                         mlir::fp8::emitScaledMatmulEpilogue(rewriter, op, sums));
+      rewriter.replaceOp(
+          op, mlir::fp8::emitScaledMatmulEpilogue(rewriter, op, sums));
     }
   }
 

@@ -641,8 +641,8 @@ static Value encodeHiF8(Lanes &l, const EncodeInput &in, Rounding rounding,
   if (tables) {
     // Indices past 2^15 wrap around the table: those values overflow
     // whatever the narrowing (the rounding bias stays below 2^23).
-    narrowing = l.lookup64(l.sub(exponent, kHiF8TableBase),
-                           getHiF8NarrowingTable());
+    narrowing =
+        l.lookup64(l.sub(exponent, kHiF8TableBase), getHiF8NarrowingTable());
   } else {
     magnitudeExp = l.absi(l.sub(exponent, bias));
     // 3 - w(e): 0 for |e| <= 3, 1 to 7, 2 to 15; 3 in the denormal binades.
@@ -764,8 +764,8 @@ static Value encodeHiF8(Lanes &l, const EncodeInput &in, Rounding rounding,
     prefix = l.select(negExp, l.add(prefix, prefix), prefix);
     code = l.add(l.add(l.shr(z, s), l.shl(s, 5)), prefix);
     // Denormal binades 2^-22 .. 2^-16: codes 1 .. 7.
-    code = l.select(l.ult(top, 8 * (bias - 15)), l.sub(l.shr(top, 3), bias - 23),
-                    code);
+    code = l.select(l.ult(top, 8 * (bias - 15)),
+                    l.sub(l.shr(top, 3), bias - 23), code);
   }
   // Inf stays Inf under saturation none where overflow does not.
   if (!saturate && !(posToInf && negToInf))
@@ -864,7 +864,7 @@ static Value decodeIEEELike(Lanes &l, Value c, const FormatInfo &info) {
 Value mlir::fp8::emitEncode(OpBuilder &builder, Location loc, Value value,
                             Format format, Rounding rounding,
                             Saturation saturation, Value randomBits,
-                          const EmitterOptions &options) {
+                            const EmitterOptions &options) {
   Type elementType = getElementTypeOrSelf(value.getType());
   assert(isa<FloatType>(elementType) && "encode needs a float source");
   assert((rounding != Rounding::Stochastic || randomBits) &&

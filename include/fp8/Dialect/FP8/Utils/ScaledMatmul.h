@@ -1,4 +1,5 @@
-//===- ScaledMatmul.h - Pieces shared by scaled_matmul lowerings -*- C++ -*-===//
+//===- ScaledMatmul.h - Pieces shared by scaled_matmul lowerings -*- C++
+//-*-===//
 //
 // What every lowering of fp8.scaled_matmul does after the f32 accumulation:
 // bias, amax, and the conversion to the result type.
@@ -21,9 +22,9 @@ Value emitToF32(OpBuilder &builder, Location loc, Value value);
 
 /// `op` as a contraction over [batch..., M, N, K]: the indexing maps of its
 /// lhs, rhs (transposed or not) and result, and the iterator types.
-void getScaledMatmulContraction(ScaledMatmulOp op,
-                                SmallVectorImpl<AffineMap> &maps,
-                                SmallVectorImpl<utils::IteratorType> &iterators);
+void getScaledMatmulContraction(
+    ScaledMatmulOp op, SmallVectorImpl<AffineMap> &maps,
+    SmallVectorImpl<utils::IteratorType> &iterators);
 
 /// The epilogue of `op` applied to `accumulated`, the f32 tensor of the sums
 /// (shaped like the op's result): the bias is added, the amax taken and the
