@@ -1189,8 +1189,10 @@ def mm_targets(args):
     """The fp8-cpu-pipeline targets this CPU runs (--mm-target picks)."""
     flags = cpu_flags()
     runnable = ["generic"]
-    if "avx512f" in flags:
+    if {"avx512f", "avx512bw"} <= flags:
         runnable.append("avx512")
+    if {"avx512f", "avx512bw", "avx512_bf16"} <= flags:
+        runnable.append("avx512-bf16")
     if {"amx_bf16", "amx_tile"} <= flags:
         runnable.append("amx")
     picked = args.mm_target or runnable
@@ -1465,7 +1467,7 @@ def main():
     ap.add_argument("--mm-size", type=int, default=1024,
                     help="M = N = K of the scaled-matmul figures (default 1024)")
     ap.add_argument("--mm-target", action="append",
-                    choices=("generic", "avx512", "amx"),
+                    choices=("generic", "avx512", "avx512-bf16", "amx"),
                     help="fp8-cpu-pipeline target of the scaled matmuls (repeatable; "
                          "default: every target this CPU runs)")
     ap.add_argument("--mm-rounds", type=int, default=10,

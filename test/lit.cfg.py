@@ -61,6 +61,8 @@ def cpu_flags():
 flags = cpu_flags()
 if {"avx512f", "avx512bw"} <= flags:
     config.available_features.add("avx512")
+if {"avx512f", "avx512bw", "avx512_bf16"} <= flags:
+    config.available_features.add("avx512bf16")
 if {"amx_tile", "amx_bf16"} <= flags:
     config.available_features.add("amx")
 

@@ -22,6 +22,8 @@ struct FP8CPUPipelineOptions
                      "Portable vector code (8-lane vectors)"),
           clEnumValN(CPUTarget::AVX512, "avx512",
                      "AVX-512: 16-lane vectors, 32 vector registers"),
+          clEnumValN(CPUTarget::AVX512BF16, "avx512-bf16",
+                     "AVX-512 with BF16 (vdpbf16ps) dot products"),
           clEnumValN(CPUTarget::AMX, "amx",
                      "AMX-BF16 tiles (Intel Sapphire Rapids and later)"))};
 };

@@ -4,6 +4,8 @@
 // RUN: | FileCheck %s --check-prefixes=CHECK,GENERIC
 // RUN: fp8-opt %s -split-input-file -fp8-lower-scaled-matmul=target=amx -canonicalize -cse \
 // RUN: | FileCheck %s --check-prefixes=CHECK,AMX
+// RUN: fp8-opt %s -split-input-file -fp8-lower-scaled-matmul=target=avx512-bf16 -canonicalize -cse \
+// RUN: | FileCheck %s --check-prefixes=CHECK,BF16
 
 // A 20x50x40 product: sums padded to whole register tiles, the rhs panel
 // and the lhs block decoded and scaled once into packed buffers, an
@@ -22,6 +24,10 @@
 // AMX-DAG:       memref.alloc() {alignment = 64 : i64} : memref<1x32x64xbf16>
 // AMX-DAG:       memref.alloc() {alignment = 64 : i64} : memref<2x32x64xbf16>
 // AMX-DAG:       memref.alloc() {alignment = 64 : i64} : memref<32x32xf32>
+// BF16-DAG:      %[[SUMS:.*]] = memref.alloc() {alignment = 64 : i64} : memref<24x64xf32>
+// BF16-DAG:      memref.alloc() {alignment = 64 : i64} : memref<3x8x64xbf16>
+// BF16-DAG:      memref.alloc() {alignment = 64 : i64} : memref<2x32x64xbf16>
+// BF16-DAG:      memref.alloc() {alignment = 64 : i64} : memref<8x32xf32>
 //
 // Packing: masked loads of codes, decoded as vectors (scaled unless AMX).
 // CHECK:         vector.maskedload %[[B]]
@@ -32,6 +38,8 @@
 // GENERIC:       arith.mulf
 // AMX:           arith.truncf {{.*}} : vector<16xf32> to vector<16xbf16>
 // AMX:           vector.interleave
+// BF16:          arith.truncf {{.*}} : vector<16xf32> to vector<16xbf16>
+// BF16:          vector.interleave
 // CHECK:         vector.maskedload %[[A]]
 // CHECK:         fp8.convert
 //
@@ -47,6 +55,9 @@
 // AMX-COUNT-4:   amx.tile_store
 // The scales of the K block, applied to the tile's product.
 // AMX:           vector.fma
+// BF16:          scf.for {{.*}} -> (vector<16xf32>, {{.*}}) {
+// BF16-COUNT-16: x86vector.avx512.dot {{.*}} : vector<32xbf16> -> vector<16xf32>
+// BF16:          vector.fma
 //
 // CHECK:         %[[T:.*]] = bufferization.to_tensor %[[SUMS]] restrict writable
 // CHECK:         %[[D:.*]] = tensor.extract_slice %[[T]][0, 0] [20, 50] [1, 1]
@@ -68,6 +79,8 @@ func.func @rows_times_tensor(%a: tensor<20x40xf8E4M3FN>, %sa: tensor<20x1xf32>,
 // GENERIC:       vector.transfer_write {{.*}} {in_bounds = [true], permutation_map = #{{.*}}} : vector<8xf32>, memref<2x64x16xf32>
 // AMX:           vector.shape_cast {{.*}} : vector<16xbf16> to vector<8x2xbf16>
 // AMX:           vector.transfer_write {{.*}} : vector<8x2xbf16>, memref<1x32x64xbf16>
+// BF16:          vector.shape_cast {{.*}} : vector<16xbf16> to vector<8x2xbf16>
+// BF16:          vector.transfer_write {{.*}} : vector<8x2xbf16>, memref<1x32x64xbf16>
 // CHECK-NOT:     fp8.scaled_matmul
 func.func @transposed(%a: tensor<16x64xf8E4M3FN>, %b: tensor<32x64xf8E4M3FN>, %s: f32)
     -> tensor<16x32xf32> {
@@ -86,6 +99,8 @@ func.func @transposed(%a: tensor<16x64xf8E4M3FN>, %b: tensor<32x64xf8E4M3FN>, %s
 // AVX512:        fp8.convert {{.*}} : f8E8M0FNU to f32
 // AMX:           scf.for %{{.*}} = %c0 to %c128 step %c32
 // AMX:           amx.tile_mulf
+// BF16:          scf.for %{{.*}} = %c0 to %c128 step %c32
+// BF16:          x86vector.avx512.dot
 func.func @mx32(%a: tensor<32x128xf8E4M3FN>, %sa: tensor<32x4xf8E8M0FNU>,
                 %b: tensor<128x32xf8E4M3FN>, %sb: tensor<4x32xf8E8M0FNU>) -> tensor<32x32xf32> {
   %d = fp8.scaled_matmul %a[%sa], %b[%sb]

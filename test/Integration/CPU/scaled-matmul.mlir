@@ -7,7 +7,8 @@
 // products (see fp8rt_check_scaled_matmul).
 //
 // Each kernel of fp8-lower-scaled-matmul: generic, avx512 (where the CPU has
-// AVX-512), amx (where it has AMX), and the amx kernel's packing, tiling and
+// AVX-512), avx512-bf16 (where it has AVX-512 BF16; also with small blocks),
+// amx (where it has AMX), and the amx kernel's packing, tiling and
 // per-K-block scaling with its tile ops emulated by vector code (anywhere).
 // The f4 case always takes the reference decomposition.
 //
@@ -16,6 +17,16 @@
 // RUN:     -shared-libs=%mlir_c_runner_utils,%fp8_test_runtime \
 // RUN: | FileCheck %s
 // RUN: %if avx512 %{ fp8-opt %s -fp8-cpu-pipeline=target=avx512 \
+// RUN: | mlir-runner -e main -entry-point-result=void -O2 \
+// RUN:     -shared-libs=%mlir_c_runner_utils,%fp8_test_runtime \
+// RUN: | FileCheck %s %}
+// RUN: %if avx512bf16 %{ fp8-opt %s -fp8-cpu-pipeline=target=avx512-bf16 \
+// RUN: | mlir-runner -e main -entry-point-result=void -O2 \
+// RUN:     -shared-libs=%mlir_c_runner_utils,%fp8_test_runtime \
+// RUN: | FileCheck %s %}
+// RUN: %if avx512bf16 %{ fp8-opt %s \
+// RUN:     -fp8-lower-scaled-matmul="target=avx512-bf16 mr=3 nr=16 mc=6 kc=32 nc=32" \
+// RUN:     -fp8-cpu-pipeline=target=avx512-bf16 \
 // RUN: | mlir-runner -e main -entry-point-result=void -O2 \
 // RUN:     -shared-libs=%mlir_c_runner_utils,%fp8_test_runtime \
 // RUN: | FileCheck %s %}

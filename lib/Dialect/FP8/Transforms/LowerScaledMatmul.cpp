@@ -30,6 +30,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/X86Vector/X86VectorDialect.h"
 #include "mlir/IR/PatternMatch.h"
 
 #include <numeric>
@@ -54,6 +55,8 @@ Blocking getDefaultBlocking(mlir::fp8::CPUTarget target) {
   case mlir::fp8::CPUTarget::Generic:
     return {8, 6, 16, 96, 256, 1024};
   case mlir::fp8::CPUTarget::AVX512:
+    return {16, 8, 32, 192, 256, 1024};
+  case mlir::fp8::CPUTarget::AVX512BF16:
     return {16, 8, 32, 192, 256, 1024};
   case mlir::fp8::CPUTarget::AMX:
     return {16, 32, 32, 192, 256, 4096};
@@ -81,11 +84,18 @@ struct Operand {
   }
 };
 
+/// The micro-kernels: f32 FMA on panels decoded and scaled to f32, or
+/// bf16 products (AMX tiles, AVX-512 vdpbf16ps) on unscaled bf16 panels in
+/// VNNI pairs, with the scales applied once per K block.
+enum class MicroKernel { F32, AMX, DotBF16 };
+
 /// Emits the kernel for one op.
 class KernelBuilder {
 public:
-  KernelBuilder(OpBuilder &b, Location loc, const Blocking &blocking, bool amx)
-      : b(b), loc(loc), blk(blocking), amx(amx) {}
+  KernelBuilder(OpBuilder &b, Location loc, const Blocking &blocking,
+                MicroKernel kernel)
+      : b(b), loc(loc), blk(blocking), kernel(kernel),
+        amx(kernel != MicroKernel::F32) {}
 
   /// The f32 sums of `op` as a tensor shaped like its result.
   Value build(mlir::fp8::ScaledMatmulOp op);
@@ -144,6 +154,12 @@ private:
   /// at `pc` applied to the product.
   void emitAMXMicroKernel(Value pc, Value depth, Value row0, Value col0,
                           Value lhsPanel, Value rhsPanel);
+  /// The same with AVX-512 vdpbf16ps on an mr x nr tile of f32 registers.
+  void emitDotMicroKernel(Value pc, Value depth, Value row0, Value col0,
+                          Value lhsPanel, Value rhsPanel);
+  /// sums[row0 : +mr, col0 : +nr] = (pc == 0 ? 0 : sums) + tileSums * the
+  /// lhs scales (per row) * the rhs scales (per column) of the K block at pc.
+  void emitBlockScaledUpdate(Value pc, Value row0, Value col0);
 
   /// The sums' indices of (row, col) in the current batch.
   SmallVector<Value> at(Value row, Value col) {
@@ -155,6 +171,9 @@ private:
   OpBuilder &b;
   Location loc;
   Blocking blk;
+  MicroKernel kernel;
+  /// Whether the panels are bf16 VNNI pairs with scales per K block (AMX and
+  /// DotBF16 share the packing and the scaling).
   bool amx;
   Operand lhs, rhs;
   bool transposed = false;
@@ -338,6 +357,58 @@ void KernelBuilder::emitAMXMicroKernel(Value pc, Value depth, Value row0,
           ValueRange{index(i * kTileRows), index(j * kTileRows)},
           kLoop.getResult(i * tilesN + j));
 
+  emitBlockScaledUpdate(pc, row0, col0);
+}
+
+void KernelBuilder::emitDotMicroKernel(Value pc, Value depth, Value row0,
+                                       Value col0, Value lhsPanel,
+                                       Value rhsPanel) {
+  VectorType vectorType = vectorOf(b.getF32Type());
+  auto pairsType = VectorType::get({2 * blk.vw}, b.getBF16Type());
+  int64_t vectors = blk.nr / blk.vw;
+  Value zeros = splat(vectorType, b.getF32FloatAttr(0.0f));
+  // K pairs; the packed rows are zero past `depth`.
+  Value pairs = arith::CeilDivUIOp::create(b, loc, depth, index(2));
+  auto kLoop = scf::ForOp::create(
+      b, loc, index(0), pairs, index(1),
+      SmallVector<Value>(blk.mr * vectors, zeros),
+      [&](OpBuilder &b, Location loc, Value pair, ValueRange accumulators) {
+        SmallVector<Value> rhsVectors;
+        for (int64_t v = 0; v < vectors; ++v)
+          rhsVectors.push_back(vector::LoadOp::create(
+              b, loc, pairsType, rhsPacked,
+              ValueRange{rhsPanel, pair, index(2 * v * blk.vw)}));
+        Value k = arith::MulIOp::create(b, loc, pair, index(2));
+        SmallVector<Value> updated;
+        for (int64_t i = 0; i < blk.mr; ++i) {
+          // The lhs pair (k, k + 1) of row i in every 32-bit lane.
+          Value pairBits = vector::LoadOp::create(
+              b, loc, VectorType::get({2}, b.getBF16Type()), lhsPacked,
+              ValueRange{lhsPanel, index(i), k});
+          Value word = vector::ExtractOp::create(
+              b, loc,
+              vector::BitCastOp::create(
+                  b, loc, VectorType::get({1}, b.getI32Type()), pairBits),
+              ArrayRef<int64_t>{0});
+          Value broadcast = vector::BitCastOp::create(
+              b, loc, pairsType,
+              vector::BroadcastOp::create(b, loc, vectorOf(b.getI32Type()),
+                                          word));
+          for (int64_t v = 0; v < vectors; ++v)
+            updated.push_back(x86vector::DotBF16Op::create(
+                b, loc, vectorType, accumulators[i * vectors + v], broadcast,
+                rhsVectors[v]));
+        }
+        scf::YieldOp::create(b, loc, updated);
+      });
+  for (int64_t i = 0; i < blk.mr; ++i)
+    for (int64_t v = 0; v < vectors; ++v)
+      vector::StoreOp::create(b, loc, kLoop.getResult(i * vectors + v),
+                              tileSums, ValueRange{index(i), index(v * blk.vw)});
+  emitBlockScaledUpdate(pc, row0, col0);
+}
+
+void KernelBuilder::emitBlockScaledUpdate(Value pc, Value row0, Value col0) {
   // sums += product * lhs scale (per row) * rhs scale (per column) of this K
   // block.
   VectorType vectorType = vectorOf(b.getF32Type());
@@ -556,10 +627,17 @@ Value KernelBuilder::build(mlir::fp8::ScaledMatmulOp op) {
             loop(zero, mcHere, blk.mr, [&](Value ir) {
               Value row0 = add(ic, ir), col0 = add(jc, jr);
               Value lhsPanel = div(ir, blk.mr), rhsPanel = div(jr, blk.nr);
-              if (amx)
-                emitAMXMicroKernel(pc, kcHere, row0, col0, lhsPanel, rhsPanel);
-              else
+              switch (kernel) {
+              case MicroKernel::F32:
                 emitMicroKernel(pc, kcHere, row0, col0, lhsPanel, rhsPanel);
+                break;
+              case MicroKernel::AMX:
+                emitAMXMicroKernel(pc, kcHere, row0, col0, lhsPanel, rhsPanel);
+                break;
+              case MicroKernel::DotBF16:
+                emitDotMicroKernel(pc, kcHere, row0, col0, lhsPanel, rhsPanel);
+                break;
+              }
             });
           });
         });
@@ -707,8 +785,12 @@ struct FP8LowerScaledMatmulPass
   }
 
   void runOnOperation() override {
-    bool amx = target == mlir::fp8::CPUTarget::AMX;
-    // Ops the AMX kernel cannot run use the AVX-512 one.
+    MicroKernel bf16Kernel = target == mlir::fp8::CPUTarget::AMX
+                                 ? MicroKernel::AMX
+                                 : MicroKernel::DotBF16;
+    bool amx = target == mlir::fp8::CPUTarget::AMX ||
+               target == mlir::fp8::CPUTarget::AVX512BF16;
+    // Ops the bf16 kernels cannot run use the AVX-512 f32 one.
     Blocking fallback =
         amx ? getDefaultBlocking(mlir::fp8::CPUTarget::AVX512) : blocking;
     SmallVector<mlir::fp8::ScaledMatmulOp> candidates;
@@ -725,8 +807,10 @@ struct FP8LowerScaledMatmulPass
         opBlocking.kc = depth;
       else
         opBlocking = fallback;
-      Value sums = KernelBuilder(rewriter, op.getLoc(), opBlocking, depth != 0)
-                       .build(op);
+      Value sums =
+          KernelBuilder(rewriter, op.getLoc(), opBlocking,
+                        depth != 0 ? bf16Kernel : MicroKernel::F32)
+              .build(op);
       rewriter.replaceOp(
           op, mlir::fp8::emitScaledMatmulEpilogue(rewriter, op, sums));
     }

@@ -17,6 +17,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/X86Vector/X86VectorDialect.h"
 #include "mlir/Pass/Pass.h"
 
 namespace mlir {
@@ -26,7 +27,7 @@ namespace fp8 {
 
 /// The instruction sets `fp8-lower-scaled-matmul` (and `fp8-cpu-pipeline`)
 /// shape the scaled-matmul kernel for.
-enum class CPUTarget { Generic, AVX512, AMX };
+enum class CPUTarget { Generic, AVX512, AVX512BF16, AMX };
 
 #define GEN_PASS_DECL
 #include "fp8/Dialect/FP8/Transforms/Passes.h.inc"

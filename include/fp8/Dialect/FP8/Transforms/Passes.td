@@ -132,14 +132,16 @@ def FP8LowerScaledMatmulPass
       transposed while packing). On the `generic` and `avx512` targets the
       panels are f32 and each element is multiplied by its scale as it is
       decoded: exactly `fp8.dequantize`, so per-tensor, row, column, block
-      and MX scales all cost the same. On `amx` the panels are bf16 (every
-      8-bit value is exact in bf16) in the tiles' VNNI layout, unscaled, and
-      the scales are applied once per K-block (`kc` is then the scales'
-      block along K).
+      and MX scales all cost the same. On `amx` and `avx512-bf16` the
+      panels are bf16 (every 8-bit value is exact in bf16) in VNNI pairs
+      along K, unscaled, and the scales are applied once per K-block (`kc`
+      is then the scales' block along K).
     * **Micro-kernel.** An `mr x nr` tile of f32 accumulators lives in
       registers (`vector.fma` of a broadcast left element and `nr / 16`
-      right vectors per K step; on `amx`, `amx.tile_mulf` on 2 x 2 tiles of
-      16 x 16) and is added to the f32 sums once per K block.
+      right vectors per K step; on `avx512-bf16`, `x86vector.avx512.dot`
+      (vdpbf16ps) of a broadcast left pair and `nr / 16` right vectors of
+      pairs; on `amx`, `amx.tile_mulf` on 2 x 2 tiles of 16 x 16) and is
+      added to the f32 sums once per K block.
     * **Epilogue.** Bias, `amax` and the output quantization follow on the
       f32 sums as fp8 and linalg ops on tensors, which the CPU pipeline fuses
       and vectorizes.
@@ -158,6 +160,9 @@ def FP8LowerScaledMatmulPass
 
     Targets: `generic` (8-lane vectors, 6 x 16 tiles: fits 16 vector
     registers), `avx512` (16-lane vectors, `mr x 32` tiles for 32 registers),
+    `avx512-bf16` (the bf16 panels and per-K-block scales of `amx`, with an
+    8 x 32 tile of f32 registers updated by AVX-512 BF16 `vdpbf16ps`: two
+    products per lane and instruction; needs `avx512_bf16`),
     `amx` (AMX-BF16 tiles; needs a CPU with AMX and, on Linux, the tile-data
     permission that `libfp8_runtime` requests when it is loaded). The
     blocking options override the target's defaults (0 keeps them).
@@ -171,6 +176,8 @@ def FP8LowerScaledMatmulPass
                         "Portable vector code (8-lane vectors)"),
              clEnumValN(::mlir::fp8::CPUTarget::AVX512, "avx512",
                         "AVX-512: 16-lane vectors, 32 vector registers"),
+             clEnumValN(::mlir::fp8::CPUTarget::AVX512BF16, "avx512-bf16",
+                        "AVX-512 with BF16 (vdpbf16ps) dot products"),
              clEnumValN(::mlir::fp8::CPUTarget::AMX, "amx",
                         "AMX-BF16 tiles (Intel Sapphire Rapids and later)"))}]>,
     Option<"mr", "mr", "int64_t", /*default=*/"0",
@@ -196,6 +203,7 @@ def FP8LowerScaledMatmulPass
     "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
     "::mlir::vector::VectorDialect",
+    "::mlir::x86vector::X86VectorDialect",
   ];
 }
 
