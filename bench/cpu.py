@@ -941,7 +941,7 @@ def mm_program(m, n, k, rounds, scalings, with_f32, with_peak, tag, target=""):
     names = []
     for stag, _, lb, rb, sty in scalings:
         attr, ls, rs = mm_blocks(lb, rb, m, n, k)
-        name = f"smm_{stag}_{tag}" + (f"_{target}" if target else "")
+        name = f"smm_{stag}_{tag}" + (f"_{target.replace('-', '_')}" if target else "")
         names.append(name)
         if ls is None:
             sa_ty = sb_ty = "f32"
@@ -1287,7 +1287,7 @@ def matmul_suite(tools, args, workdir):
         for t in targets:
           pt_value = None
           for stag, label, _, _, sty in MM_SCALINGS:
-            key = f"smm_{stag}_{size}_{t}"
+            key = f"smm_{stag}_{size}_{t.replace('-', '_')}"
             value, runs = gflops(key, size)
             ok, err, tol = check(key, size)
             name = (f"fp8.scaled_matmul {MM_FMT} {label} {size}^3 "
