@@ -95,7 +95,7 @@ public:
   KernelBuilder(OpBuilder &b, Location loc, const Blocking &blocking,
                 MicroKernel kernel)
       : b(b), loc(loc), blk(blocking), kernel(kernel),
-        amx(kernel != MicroKernel::F32) {}
+        bf16Panels(kernel != MicroKernel::F32) {}
 
   /// The f32 sums of `op` as a tensor shaped like its result.
   Value build(mlir::fp8::ScaledMatmulOp op);
@@ -174,7 +174,7 @@ private:
   MicroKernel kernel;
   /// Whether the panels are bf16 VNNI pairs with scales per K block (AMX and
   /// DotBF16 share the packing and the scaling).
-  bool amx;
+  bool bf16Panels;
   Operand lhs, rhs;
   bool transposed = false;
   SmallVector<Value> batch;
@@ -404,7 +404,8 @@ void KernelBuilder::emitDotMicroKernel(Value pc, Value depth, Value row0,
   for (int64_t i = 0; i < blk.mr; ++i)
     for (int64_t v = 0; v < vectors; ++v)
       vector::StoreOp::create(b, loc, kLoop.getResult(i * vectors + v),
-                              tileSums, ValueRange{index(i), index(v * blk.vw)});
+                              tileSums,
+                              ValueRange{index(i), index(v * blk.vw)});
   emitBlockScaledUpdate(pc, row0, col0);
 }
 
@@ -492,7 +493,7 @@ Value KernelBuilder::build(mlir::fp8::ScaledMatmulOp op) {
   int64_t mc = std::min(blk.mc, paddedM), nc = std::min(blk.nc, paddedN);
   int64_t kc = std::min(blk.kc, k);
   // Packed rows hold whole vectors (and whole tiles on AMX).
-  int64_t paddedKc = roundUp(kc, amx ? kTileDepth : blk.vw);
+  int64_t paddedKc = roundUp(kc, bf16Panels ? kTileDepth : blk.vw);
   SmallVector<int64_t> sumShape(batchShape);
   sumShape.append({paddedM, paddedN});
   auto alloc = [&](ArrayRef<int64_t> shape, Type element) -> Value {
@@ -502,11 +503,11 @@ Value KernelBuilder::build(mlir::fp8::ScaledMatmulOp op) {
   sums = alloc(sumShape, f32);
   // lhs blocks: [mc / mr][mr][kc]; rhs panels: [nc / nr][kc][nr] (AMX: bf16,
   // [nc / nr][kc / 2][2 nr] in VNNI pairs along K).
-  Type packedElement = amx ? bf16 : f32;
+  Type packedElement = bf16Panels ? bf16 : f32;
   lhsPacked = alloc({mc / blk.mr, blk.mr, paddedKc}, packedElement);
-  rhsPacked = amx ? alloc({nc / blk.nr, paddedKc / 2, 2 * blk.nr}, bf16)
-                  : alloc({nc / blk.nr, paddedKc, blk.nr}, f32);
-  if (amx)
+  rhsPacked = bf16Panels ? alloc({nc / blk.nr, paddedKc / 2, 2 * blk.nr}, bf16)
+                         : alloc({nc / blk.nr, paddedKc, blk.nr}, f32);
+  if (bf16Panels)
     tileSums = alloc({blk.mr, blk.nr}, f32);
 
   Value zero = index(0);
@@ -514,8 +515,8 @@ Value KernelBuilder::build(mlir::fp8::ScaledMatmulOp op) {
   // Decoded (and, without AMX, scaled) values in the packed element type.
   auto decode = [&](const Operand &operand, ArrayRef<Value> indices,
                     Value count) -> Value {
-    Value values = loadDecoded(operand, indices, count, /*scaled=*/!amx);
-    if (!amx)
+    Value values = loadDecoded(operand, indices, count, /*scaled=*/!bf16Panels);
+    if (!bf16Panels)
       return values;
     // Exact: every 8-bit value is a bf16 value.
     return arith::TruncFOp::create(b, loc, packedVector, values);
@@ -530,7 +531,6 @@ Value KernelBuilder::build(mlir::fp8::ScaledMatmulOp op) {
       });
       return;
     }
-    auto operandAt = [&](Value row, Value col) { return at(row, col); };
     loop(zero, index(paddedN), nc, [&](Value jc) {
       Value ncHere = min(index(nc), sub(index(paddedN), jc));
       loop(zero, index(k), kc, [&](Value pc) {
@@ -538,14 +538,15 @@ Value KernelBuilder::build(mlir::fp8::ScaledMatmulOp op) {
         // The packed depth: whole vectors, or whole tiles on AMX (zeros past
         // kcHere).
         Value packedDepth =
-            amx ? arith::MulIOp::create(b, loc,
+            bf16Panels
+                ? arith::MulIOp::create(b, loc,
                                         arith::CeilDivUIOp::create(
                                             b, loc, kcHere, index(kTileDepth)),
                                         index(kTileDepth))
                 : kcHere;
         // Pack the rhs panel.
         if (!transposed) {
-          int64_t rows = amx ? 2 : 1;
+          int64_t rows = bf16Panels ? 2 : 1;
           loop(zero, packedDepth, rows, [&](Value kk) {
             loop(zero, ncHere, blk.nr, [&](Value jr) {
               for (int64_t v = 0; v < blk.nr; v += blk.vw) {
@@ -560,9 +561,9 @@ Value KernelBuilder::build(mlir::fp8::ScaledMatmulOp op) {
                   Value rowCount =
                       arith::SelectOp::create(b, loc, inside, count, zero);
                   Value row = min(add(pc, kr), index(k - 1));
-                  values.push_back(decode(rhs, operandAt(row, col), rowCount));
+                  values.push_back(decode(rhs, at(row, col), rowCount));
                 }
-                if (!amx) {
+                if (!bf16Panels) {
                   vector::StoreOp::create(
                       b, loc, values[0], rhsPacked,
                       ValueRange{div(jr, blk.nr), kk, index(v)});
@@ -582,10 +583,9 @@ Value KernelBuilder::build(mlir::fp8::ScaledMatmulOp op) {
           loop(jc, nEnd, 1, [&](Value col) {
             Value j = sub(col, jc);
             loop(zero, packedDepth, blk.vw, [&](Value kk) {
-              Value values =
-                  decode(rhs, operandAt(col, add(pc, kk)), sub(kcHere, kk));
+              Value values = decode(rhs, at(col, add(pc, kk)), sub(kcHere, kk));
               MLIRContext *context = b.getContext();
-              if (!amx) {
+              if (!bf16Panels) {
                 AffineMap alongK =
                     AffineMap::get(3, 0, getAffineDimExpr(1, context));
                 vector::TransferWriteOp::create(
@@ -615,8 +615,7 @@ Value KernelBuilder::build(mlir::fp8::ScaledMatmulOp op) {
           loop(ic, mEnd, 1, [&](Value row) {
             Value i = sub(row, ic);
             loop(zero, packedDepth, blk.vw, [&](Value kk) {
-              Value values =
-                  decode(lhs, operandAt(row, add(pc, kk)), sub(kcHere, kk));
+              Value values = decode(lhs, at(row, add(pc, kk)), sub(kcHere, kk));
               vector::StoreOp::create(
                   b, loc, values, lhsPacked,
                   ValueRange{div(i, blk.mr), rem(i, blk.mr), kk});
@@ -705,10 +704,10 @@ static std::string whyNotPackable(mlir::fp8::ScaledMatmulOp op, int64_t vw) {
   return "";
 }
 
-/// The K block of the AMX kernel for `op` (scales constant within each), or
-/// 0 if the AMX kernel cannot run it.
-static int64_t getAMXDepth(mlir::fp8::ScaledMatmulOp op, int64_t kc,
-                           int64_t vw) {
+/// The K block of the bf16 kernels (AMX, vdpbf16ps) for `op`, in which every
+/// scale is constant, or 0 if they cannot run it.
+static int64_t getBF16Depth(mlir::fp8::ScaledMatmulOp op, int64_t kc,
+                            int64_t vw) {
   Operand lhs = describe(op.getLhs(), op.getLhsScale(), op.getLhsBlock());
   Operand rhs = describe(op.getRhs(), op.getRhsScale(), op.getRhsBlock());
   unsigned last = lhs.shape.size() - 1;
@@ -788,11 +787,11 @@ struct FP8LowerScaledMatmulPass
     MicroKernel bf16Kernel = target == mlir::fp8::CPUTarget::AMX
                                  ? MicroKernel::AMX
                                  : MicroKernel::DotBF16;
-    bool amx = target == mlir::fp8::CPUTarget::AMX ||
-               target == mlir::fp8::CPUTarget::AVX512BF16;
+    bool bf16 = target == mlir::fp8::CPUTarget::AMX ||
+                target == mlir::fp8::CPUTarget::AVX512BF16;
     // Ops the bf16 kernels cannot run use the AVX-512 f32 one.
     Blocking fallback =
-        amx ? getDefaultBlocking(mlir::fp8::CPUTarget::AVX512) : blocking;
+        bf16 ? getDefaultBlocking(mlir::fp8::CPUTarget::AVX512) : blocking;
     SmallVector<mlir::fp8::ScaledMatmulOp> candidates;
     getOperation().walk([&](mlir::fp8::ScaledMatmulOp op) {
       if (whyNotPackable(op, fallback.vw).empty())
@@ -801,16 +800,15 @@ struct FP8LowerScaledMatmulPass
     IRRewriter rewriter(&getContext());
     for (mlir::fp8::ScaledMatmulOp op : candidates) {
       rewriter.setInsertionPoint(op);
-      int64_t depth = amx ? getAMXDepth(op, blocking.kc, blocking.vw) : 0;
+      int64_t depth = bf16 ? getBF16Depth(op, blocking.kc, blocking.vw) : 0;
       Blocking opBlocking = blocking;
       if (depth)
         opBlocking.kc = depth;
       else
         opBlocking = fallback;
-      Value sums =
-          KernelBuilder(rewriter, op.getLoc(), opBlocking,
-                        depth != 0 ? bf16Kernel : MicroKernel::F32)
-              .build(op);
+      Value sums = KernelBuilder(rewriter, op.getLoc(), opBlocking,
+                                 depth != 0 ? bf16Kernel : MicroKernel::F32)
+                       .build(op);
       rewriter.replaceOp(
           op, mlir::fp8::emitScaledMatmulEpilogue(rewriter, op, sums));
     }
