@@ -32,6 +32,17 @@
 
 using namespace mlir;
 
+/// One-Shot Bufferize of whole modules, function boundaries included, with
+/// identity layouts there (what mlir-runner's C interface and the GPU
+/// launches expect).
+static void addOneShotBufferize(OpPassManager &pm) {
+  bufferization::OneShotBufferizePassOptions bufferization;
+  bufferization.bufferizeFunctionBoundaries = true;
+  bufferization.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
+}
+
 void mlir::fp8::buildFP8CPUPipeline(OpPassManager &pm,
                                     const FP8CPUPipelineOptions &options) {
   // Tensors: fp8 ops and element-wise arith to linalg. Contractions are
@@ -52,11 +63,7 @@ void mlir::fp8::buildFP8CPUPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
 
   // Buffers.
-  bufferization::OneShotBufferizePassOptions bufferization;
-  bufferization.bufferizeFunctionBoundaries = true;
-  bufferization.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
+  addOneShotBufferize(pm);
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
 
@@ -104,11 +111,7 @@ void mlir::fp8::buildFP8GPUPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
 
   // Buffers.
-  bufferization::OneShotBufferizePassOptions bufferization;
-  bufferization.bufferizeFunctionBoundaries = true;
-  bufferization.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
+  addOneShotBufferize(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
 
   // Element-wise loops: 256 elements per block, one per thread.
