@@ -20,9 +20,24 @@ namespace mlir::fp8 {
 using namespace mlir;
 using namespace mlir::fp8;
 
-/// Ops that lowering must not leave behind.
-static bool isUnloweredNarrowConversion(Operation *op) {
+bool mlir::fp8::isUnloweredNarrowConversion(Operation *op) {
   return isa<FP8Dialect>(op->getDialect()) || isArithNarrowFloatCast(op);
+}
+
+LogicalResult mlir::fp8::applyNarrowConversionLowering(
+    Operation *root, RewritePatternSet &&patterns, StringRef targetName) {
+  LLVMConversionTarget target(*root->getContext());
+  target.markUnknownOpDynamicallyLegal(
+      [](Operation *op) { return !isUnloweredNarrowConversion(op); });
+  if (failed(applyPartialConversion(root, target, std::move(patterns))))
+    return failure();
+  WalkResult leftOver = root->walk([&](Operation *op) {
+    if (!isUnloweredNarrowConversion(op))
+      return WalkResult::advance();
+    op->emitOpError("could not be lowered to ") << targetName;
+    return WalkResult::interrupt();
+  });
+  return failure(leftOver.wasInterrupted());
 }
 
 namespace {
@@ -86,24 +101,13 @@ struct ConvertFP8ToLLVMPass
     if (onTensors.wasInterrupted())
       return signalPassFailure();
 
-    LLVMConversionTarget target(*context);
-    target.markUnknownOpDynamicallyLegal(
-        [](Operation *op) { return !isUnloweredNarrowConversion(op); });
     LLVMTypeConverter converter(context);
     RewritePatternSet patterns(context);
     EmitterOptions emitter;
     emitter.avx512 = enableAVX512;
     populateFP8ToLLVMConversionPatterns(converter, patterns, emitter);
-    if (failed(applyPartialConversion(root, target, std::move(patterns))))
-      return signalPassFailure();
-
-    WalkResult leftOver = root->walk([](Operation *op) {
-      if (!isUnloweredNarrowConversion(op))
-        return WalkResult::advance();
-      op->emitOpError("could not be lowered to LLVM");
-      return WalkResult::interrupt();
-    });
-    if (leftOver.wasInterrupted())
+    if (failed(
+            applyNarrowConversionLowering(root, std::move(patterns), "LLVM")))
       signalPassFailure();
   }
 };

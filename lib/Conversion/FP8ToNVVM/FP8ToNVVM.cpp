@@ -18,10 +18,6 @@ namespace mlir::fp8 {
 using namespace mlir;
 using namespace mlir::fp8;
 
-static bool isUnloweredNarrowConversion(Operation *op) {
-  return isa<FP8Dialect>(op->getDialect()) || isArithNarrowFloatCast(op);
-}
-
 namespace {
 
 struct ConvertFP8ToNVVMPass
@@ -60,22 +56,11 @@ struct ConvertFP8ToNVVMPass
     if (unsupported.wasInterrupted())
       return signalPassFailure();
 
-    LLVMConversionTarget target(*context);
-    target.markUnknownOpDynamicallyLegal(
-        [](Operation *op) { return !isUnloweredNarrowConversion(op); });
     LLVMTypeConverter converter(context);
     RewritePatternSet patterns(context);
     populateFP8ToNVVMConversionPatterns(converter, patterns, *gpuChip);
-    if (failed(applyPartialConversion(root, target, std::move(patterns))))
-      return signalPassFailure();
-
-    WalkResult leftOver = root->walk([](Operation *op) {
-      if (!isUnloweredNarrowConversion(op))
-        return WalkResult::advance();
-      op->emitOpError("could not be lowered to NVVM");
-      return WalkResult::interrupt();
-    });
-    if (leftOver.wasInterrupted())
+    if (failed(
+            applyNarrowConversionLowering(root, std::move(patterns), "NVVM")))
       signalPassFailure();
   }
 };

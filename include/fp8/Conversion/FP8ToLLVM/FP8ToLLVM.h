@@ -4,9 +4,11 @@
 #define FP8_CONVERSION_FP8TOLLVM_FP8TOLLVM_H
 
 #include "fp8/Dialect/FP8/Utils/NumericsEmitter.h"
+#include "mlir/Support/LLVM.h"
 
 namespace mlir {
 class DialectRegistry;
+class Operation;
 class LLVMTypeConverter;
 class RewritePatternSet;
 class TypeConverter;
@@ -22,6 +24,18 @@ void populateFP8TypeConversions(TypeConverter &converter);
 void populateFP8ToLLVMConversionPatterns(LLVMTypeConverter &converter,
                                          RewritePatternSet &patterns,
                                          const EmitterOptions &emitter = {});
+
+/// Whether `op` is something an fp8 lowering must not leave behind: an fp8
+/// op or an arith cast to or from a narrow float.
+bool isUnloweredNarrowConversion(Operation *op);
+
+/// Applies `patterns` to `root` as a partial conversion in which exactly the
+/// ops isUnloweredNarrowConversion names are illegal, then fails with an
+/// error naming the first such op left ("could not be lowered to
+/// `targetName`").
+LogicalResult applyNarrowConversionLowering(Operation *root,
+                                            RewritePatternSet &&patterns,
+                                            StringRef targetName);
 
 /// Lets `convert-to-llvm` lower the fp8 dialect.
 void registerConvertFP8ToLLVMInterface(DialectRegistry &registry);
