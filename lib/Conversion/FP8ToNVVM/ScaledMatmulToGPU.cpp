@@ -184,9 +184,8 @@ static FailureOr<MatmulPlan> planMatmul(ScaledMatmulOp op, GPUChip chip) {
            << " with a [K, N] right operand; the GPU kernel needs a multiple "
               "of 16 (or rhs_transposed)";
   int64_t lhsKBlock = getKBlock(op.getLhsBlock(), rank - 1, plan.k);
-  int64_t rhsKBlock =
-      getKBlock(op.getRhsBlock(), plan.rhsTransposed ? rank - 1 : rank - 2,
-                plan.k);
+  int64_t rhsKBlock = getKBlock(
+      op.getRhsBlock(), plan.rhsTransposed ? rank - 1 : rank - 2, plan.k);
   plan.group = std::min(std::gcd(lhsKBlock, rhsKBlock), plan.k);
   if (plan.scalesPerGroup()) {
     if (plan.group % 32 != 0)
@@ -202,10 +201,9 @@ static FailureOr<MatmulPlan> planMatmul(ScaledMatmulOp op, GPUChip chip) {
     plan.blockK = 32;
     plan.mmaIntrinsic = "llvm.nvvm.mma.m16n8k16.row.col.f32.f32";
   } else {
-    plan.mmaIntrinsic =
-        ("llvm.nvvm.mma.m16n8k32.row.col.f32." + *lhsName + "." + *rhsName +
-         ".f32")
-            .str();
+    plan.mmaIntrinsic = ("llvm.nvvm.mma.m16n8k32.row.col.f32." + *lhsName +
+                         "." + *rhsName + ".f32")
+                            .str();
   }
   plan.wgmma = chip.hasWgmma();
   plan.wgmmaTypeA = getWgmmaType(plan.f16Operands ? "f16" : *lhsName);
@@ -267,6 +265,9 @@ private:
   /// A 16-element chunk loaded from an operand as the bytes of the
   /// tensor-core operands (fp8 codes, or f16 values).
   Value toOperandBytes(Value chunk);
+  /// The 16 elements of `global` at (`row`, `col`) (and the batch), as
+  /// toOperandBytes bytes, where `inBounds`; zero bytes elsewhere.
+  Value loadChunkOrZeros(Value global, Value inBounds, Value row, Value col);
   /// The wgmma descriptor of `shared` (start address, LBO, SBO).
   Value descriptor(Value shared);
   void stageRows(Value global, Value shared, Value row0, int64_t rows,
@@ -310,7 +311,8 @@ Value KernelBuilder::toF32(Value value) {
   return arith::ExtFOp::create(b, loc, b.getF32Type(), value);
 }
 
-Value KernelBuilder::loadScale(Value arg, std::optional<ArrayRef<int64_t>> block,
+Value KernelBuilder::loadScale(Value arg,
+                               std::optional<ArrayRef<int64_t>> block,
                                ArrayRef<Value> indices) {
   auto memref = dyn_cast<MemRefType>(arg.getType());
   if (!memref)
@@ -338,10 +340,32 @@ Value KernelBuilder::toOperandBytes(Value chunk) {
   if (!plan.f16Operands)
     return BitcastOp::create(b, loc, bytes, chunk);
   // Exact: every E4M3, E5M2 and HiF8 value is an f16.
-  Value halves = ConvertOp::create(
-      b, loc, VectorType::get({16}, b.getF16Type()), chunk, Value(), nullptr,
-      Saturation::none);
+  Value halves =
+      ConvertOp::create(b, loc, VectorType::get({16}, b.getF16Type()), chunk,
+                        Value(), nullptr, Saturation::none);
   return vector::BitCastOp::create(b, loc, bytes, halves);
+}
+
+Value KernelBuilder::loadChunkOrZeros(Value global, Value inBounds, Value row,
+                                      Value col) {
+  auto narrow = VectorType::get(
+      {16}, cast<MemRefType>(global.getType()).getElementType());
+  auto bytes = VectorType::get({16 * plan.elementBytes()}, b.getI8Type());
+  return scf::IfOp::create(
+             b, loc, inBounds,
+             [&](OpBuilder &, Location) {
+               Value v = vector::LoadOp::create(
+                   b, loc, narrow, global, withBatch(row, col),
+                   /*nontemporal=*/false, llvm::MaybeAlign(16));
+               scf::YieldOp::create(b, loc, ValueRange{toOperandBytes(v)});
+             },
+             [&](OpBuilder &, Location) {
+               Value zeros = arith::ConstantOp::create(
+                   b, loc,
+                   SplatElementsAttr::get(bytes, b.getI8IntegerAttr(0)));
+               scf::YieldOp::create(b, loc, zeros);
+             })
+      .getResult(0);
 }
 
 Value KernelBuilder::descriptor(Value shared) {
@@ -350,7 +374,8 @@ Value KernelBuilder::descriptor(Value shared) {
     return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v));
   };
   Value address = arith::IndexCastUIOp::create(
-      b, loc, i64, memref::ExtractAlignedPointerAsIndexOp::create(b, loc, shared));
+      b, loc, i64,
+      memref::ExtractAlignedPointerAsIndexOp::create(b, loc, shared));
   // Start address bits 4..17 (shared addresses are below 256 KiB).
   Value start = arith::ShRUIOp::create(
       b, loc, arith::AndIOp::create(b, loc, address, constant(0x3FFFF)),
@@ -368,8 +393,6 @@ void KernelBuilder::stageRows(Value global, Value shared, Value row0,
   auto globalType = cast<MemRefType>(global.getType());
   int64_t limit = globalType.getDimSize(globalType.getRank() - 2);
   int64_t chunksPerRow = plan.blockK / 16;
-  auto bytes = VectorType::get({16 * plan.elementBytes()}, b.getI8Type());
-  auto narrow = VectorType::get({16}, globalType.getElementType());
   for (int64_t c = 0; c < rows * chunksPerRow / kThreads; ++c) {
     Value chunk = add(tid, index(c * kThreads));
     Value row = div(chunk, chunksPerRow);
@@ -378,23 +401,10 @@ void KernelBuilder::stageRows(Value global, Value shared, Value row0,
     Value globalK = add(k0, kk);
     Value inBounds = arith::AndIOp::create(b, loc, less(globalRow, limit),
                                            less(globalK, plan.k));
-    auto ifOp = scf::IfOp::create(
-        b, loc, inBounds,
-        [&](OpBuilder &, Location) {
-          Value v = vector::LoadOp::create(b, loc, narrow, global,
-                                           withBatch(globalRow, globalK),
-                                           /*nontemporal=*/false,
-                                           llvm::MaybeAlign(16));
-          scf::YieldOp::create(b, loc, ValueRange{toOperandBytes(v)});
-        },
-        [&](OpBuilder &, Location) {
-          Value zeros = arith::ConstantOp::create(
-              b, loc, SplatElementsAttr::get(bytes, b.getI8IntegerAttr(0)));
-          scf::YieldOp::create(b, loc, zeros);
-        });
+    Value loaded = loadChunkOrZeros(global, inBounds, globalRow, globalK);
     Value byte = mul(kk, plan.elementBytes());
     for (int64_t part = 0; part < plan.elementBytes(); ++part) {
-      Value piece = ifOp.getResult(0);
+      Value piece = loaded;
       if (plan.elementBytes() > 1)
         piece = slice(piece, 16 * part, 16);
       vector::StoreOp::create(b, loc, piece, shared,
@@ -408,11 +418,8 @@ void KernelBuilder::stageRows(Value global, Value shared, Value row0,
 /// `shared` transposed ([n][k]): 16-element loads along N, element stores.
 void KernelBuilder::stageColumns(Value global, Value shared, Value n0,
                                  Value k0) {
-  auto globalType = cast<MemRefType>(global.getType());
   int64_t chunksPerRow = plan.blockN() / 16;
   int64_t width = plan.elementBytes();
-  auto bytes = VectorType::get({16 * width}, b.getI8Type());
-  auto narrow = VectorType::get({16}, globalType.getElementType());
   for (int64_t c = 0; c < plan.blockK * chunksPerRow / kThreads; ++c) {
     Value chunk = add(tid, index(c * kThreads));
     Value kk = div(chunk, chunksPerRow);
@@ -421,28 +428,15 @@ void KernelBuilder::stageColumns(Value global, Value shared, Value n0,
     Value globalN = add(n0, nn);
     Value inBounds = arith::AndIOp::create(b, loc, less(globalK, plan.k),
                                            less(globalN, plan.n));
-    auto ifOp = scf::IfOp::create(
-        b, loc, inBounds,
-        [&](OpBuilder &, Location) {
-          Value v = vector::LoadOp::create(b, loc, narrow, global,
-                                           withBatch(globalK, globalN),
-                                           /*nontemporal=*/false,
-                                           llvm::MaybeAlign(16));
-          scf::YieldOp::create(b, loc, ValueRange{toOperandBytes(v)});
-        },
-        [&](OpBuilder &, Location) {
-          Value zeros = arith::ConstantOp::create(
-              b, loc, SplatElementsAttr::get(bytes, b.getI8IntegerAttr(0)));
-          scf::YieldOp::create(b, loc, zeros);
-        });
+    Value loaded = loadChunkOrZeros(global, inBounds, globalK, globalN);
     Value byte = mul(kk, width);
     for (int64_t j = 0; j < 16; ++j) {
       SmallVector<Value> indices = sharedIndices(add(nn, index(j)), byte);
       if (width == 1) {
-        Value element = vector::ExtractOp::create(b, loc, ifOp.getResult(0), j);
+        Value element = vector::ExtractOp::create(b, loc, loaded, j);
         memref::StoreOp::create(b, loc, element, shared, indices);
       } else {
-        Value element = slice(ifOp.getResult(0), j * width, width);
+        Value element = slice(loaded, j * width, width);
         vector::StoreOp::create(b, loc, element, shared, indices);
       }
     }
@@ -460,18 +454,17 @@ SmallVector<Value> KernelBuilder::multiplySlice(ArrayRef<Value> acc) {
   auto oneWord = VectorType::get({1}, b.getI32Type());
   auto halves = VectorType::get({2}, b.getF16Type());
   auto loadWord = [&](Value shared, Value row, Value col) -> Value {
-    Value bytes = vector::LoadOp::create(b, loc, word, shared,
-                                         ValueRange{row, col},
-                                         /*nontemporal=*/false,
-                                         llvm::MaybeAlign(4));
+    Value bytes =
+        vector::LoadOp::create(b, loc, word, shared, ValueRange{row, col},
+                               /*nontemporal=*/false, llvm::MaybeAlign(4));
     if (plan.f16Operands)
       return vector::BitCastOp::create(b, loc, halves, bytes);
     Value cast = vector::BitCastOp::create(b, loc, oneWord, bytes);
     return vector::ExtractOp::create(b, loc, cast, 0);
   };
   Type f32 = b.getF32Type();
-  Type resultType = LLVM::LLVMStructType::getLiteral(
-      b.getContext(), {f32, f32, f32, f32});
+  Type resultType =
+      LLVM::LLVMStructType::getLiteral(b.getContext(), {f32, f32, f32, f32});
   StringAttr intrinsic = b.getStringAttr(plan.mmaIntrinsic);
   Value t4 = mul(t, 4);
   for (int64_t ks = 0; ks < plan.sliceBytes(); ks += kMmaBytes) {
@@ -481,16 +474,15 @@ SmallVector<Value> KernelBuilder::multiplySlice(ArrayRef<Value> acc) {
     for (int64_t mi = 0; mi < plan.fragmentsM(); ++mi) {
       Value row = add(add(warpRow, index(mi * 16)), g);
       Value row8 = add(row, index(8));
-      a.push_back({loadWord(sharedA, row, colLo),
-                   loadWord(sharedA, row8, colLo),
-                   loadWord(sharedA, row, colHi),
-                   loadWord(sharedA, row8, colHi)});
+      a.push_back(
+          {loadWord(sharedA, row, colLo), loadWord(sharedA, row8, colLo),
+           loadWord(sharedA, row, colHi), loadWord(sharedA, row8, colHi)});
     }
     SmallVector<std::array<Value, 2>> bFrag;
     for (int64_t ni = 0; ni < plan.fragmentsN(); ++ni) {
       Value col = add(add(warpCol, index(ni * 8)), g);
-      bFrag.push_back({loadWord(sharedB, col, colLo),
-                       loadWord(sharedB, col, colHi)});
+      bFrag.push_back(
+          {loadWord(sharedB, col, colLo), loadWord(sharedB, col, colHi)});
     }
     for (int64_t mi = 0; mi < plan.fragmentsM(); ++mi) {
       for (int64_t ni = 0; ni < plan.fragmentsN(); ++ni) {
@@ -498,9 +490,9 @@ SmallVector<Value> KernelBuilder::multiplySlice(ArrayRef<Value> acc) {
         SmallVector<Value> args(a[mi].begin(), a[mi].end());
         args.append(bFrag[ni].begin(), bFrag[ni].end());
         args.append(result.begin() + base, result.begin() + base + 4);
-        Value d = LLVM::CallIntrinsicOp::create(b, loc, resultType, intrinsic,
-                                                args)
-                      .getResult(0);
+        Value d =
+            LLVM::CallIntrinsicOp::create(b, loc, resultType, intrinsic, args)
+                .getResult(0);
         for (int64_t e = 0; e < 4; ++e)
           result[base + e] = LLVM::ExtractValueOp::create(b, loc, d, e);
       }
@@ -524,8 +516,8 @@ SmallVector<Value> KernelBuilder::multiplySliceWgmma(ArrayRef<Value> acc) {
   for (int64_t mi = 0; mi < plan.fragmentsM(); ++mi) {
     Value value = LLVM::PoisonOp::create(b, loc, structType);
     for (int64_t i = 0; i < perHalf; ++i)
-      value = LLVM::InsertValueOp::create(b, loc, value, acc[mi * perHalf + i],
-                                          i);
+      value =
+          LLVM::InsertValueOp::create(b, loc, value, acc[mi * perHalf + i], i);
     halves.push_back(value);
   }
   auto offset = [&](Value descriptor, int64_t bytes) -> Value {
@@ -597,8 +589,7 @@ std::pair<Value, Value> KernelBuilder::elementPosition(int64_t i) {
   int64_t mi = fragment / plan.fragmentsN(), ni = fragment % plan.fragmentsN();
   Value row = add(add(m0, warpRow),
                   add(g, index(mi * plan.fragmentRows() + (e / 2) * 8)));
-  Value col =
-      add(add(n0, warpCol), add(mul(t, 2), index(ni * 8 + (e % 2))));
+  Value col = add(add(n0, warpCol), add(mul(t, 2), index(ni * 8 + (e % 2))));
   return {row, col};
 }
 
@@ -648,9 +639,9 @@ void KernelBuilder::emitEpilogue(ArrayRef<Value> acc) {
       b.setInsertionPointToStart(&ifOp.getThenRegion().front());
       if (bias) {
         auto biasType = cast<MemRefType>(bias.getType());
-        SmallVector<Value> indices =
-            biasType.getRank() == 1 ? SmallVector<Value>{col}
-                                    : withBatch(row, col);
+        SmallVector<Value> indices = biasType.getRank() == 1
+                                         ? SmallVector<Value>{col}
+                                         : withBatch(row, col);
         v = arith::AddFOp::create(
             b, loc, v, toF32(memref::LoadOp::create(b, loc, bias, indices)));
       }
@@ -733,8 +724,8 @@ void KernelBuilder::build() {
         b, loc, index(0), index(groups), index(1), zeros,
         [&](OpBuilder &, Location, Value q, ValueRange total) {
           Value kBegin = mul(q, plan.group);
-          Value kEnd = arith::MinUIOp::create(b, loc, add(kBegin, index(plan.group)),
-                                              index(plan.k));
+          Value kEnd = arith::MinUIOp::create(
+              b, loc, add(kBegin, index(plan.group)), index(plan.k));
           SmallVector<Value> partial = emitKLoop(kBegin, kEnd);
           SmallVector<Value> scales = emitScales(kBegin);
           SmallVector<Value> sum;
@@ -770,10 +761,10 @@ static LogicalResult lowerMatmul(ScaledMatmulOp op, const MatmulPlan &plan,
   auto resultBufferType =
       MemRefType::get(resultType.getShape(), resultType.getElementType());
 
-  SmallVector<Value> operands = {
-      toKernelOperand(b, loc, op.getLhs()), toKernelOperand(b, loc, op.getRhs()),
-      toKernelOperand(b, loc, op.getLhsScale()),
-      toKernelOperand(b, loc, op.getRhsScale())};
+  SmallVector<Value> operands = {toKernelOperand(b, loc, op.getLhs()),
+                                 toKernelOperand(b, loc, op.getRhs()),
+                                 toKernelOperand(b, loc, op.getLhsScale()),
+                                 toKernelOperand(b, loc, op.getRhsScale())};
   if (Value bias = op.getBias())
     operands.push_back(toKernelOperand(b, loc, bias));
   if (Value outScale = op.getOutScale())
@@ -782,12 +773,11 @@ static LogicalResult lowerMatmul(ScaledMatmulOp op, const MatmulPlan &plan,
   operands.push_back(resultBuffer);
   Value amaxBuffer;
   if (op.getAmax()) {
-    amaxBuffer = memref::AllocOp::create(
-        b, loc, MemRefType::get({1}, b.getI32Type()));
+    amaxBuffer =
+        memref::AllocOp::create(b, loc, MemRefType::get({1}, b.getI32Type()));
     memref::StoreOp::create(
         b, loc, arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0)),
-        amaxBuffer,
-        ValueRange{arith::ConstantIndexOp::create(b, loc, 0)});
+        amaxBuffer, ValueRange{arith::ConstantIndexOp::create(b, loc, 0)});
     operands.push_back(amaxBuffer);
   }
 
@@ -822,13 +812,14 @@ static LogicalResult lowerMatmul(ScaledMatmulOp op, const MatmulPlan &plan,
   gpu::KernelDim3 grid{cst(llvm::divideCeil(plan.n, plan.blockN())),
                        cst(llvm::divideCeil(plan.m, kBlockM)), cst(plan.batch)};
   gpu::KernelDim3 block{cst(kThreads), cst(1), cst(1)};
-  gpu::LaunchFuncOp::create(b, loc, func, grid, block, /*dynamicShared=*/Value(),
-                            operands);
+  gpu::LaunchFuncOp::create(b, loc, func, grid, block,
+                            /*dynamicShared=*/Value(), operands);
   SmallVector<Value> replacements = {bufferization::ToTensorOp::create(
       b, loc, resultType, resultBuffer, /*restrict=*/true)};
   if (amaxBuffer) {
     Value bits = memref::LoadOp::create(
-        b, loc, amaxBuffer, ValueRange{arith::ConstantIndexOp::create(b, loc, 0)});
+        b, loc, amaxBuffer,
+        ValueRange{arith::ConstantIndexOp::create(b, loc, 0)});
     replacements.push_back(
         arith::BitcastOp::create(b, loc, b.getF32Type(), bits));
   }
