@@ -75,6 +75,7 @@ tools = [
     "fp8-capi-test",
     "split-file",
     "not",
+    "mlir-opt",
     ToolSubst("mlir-runner", unresolved="ignore"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

@@ -12,6 +12,9 @@
 
 // mlirRegisterFP8Passes(), mlirCreateFP8FP8ExpandOpsPass(), ...
 #include "fp8/Dialect/FP8/Transforms/Passes.capi.h.inc"
+// mlirRegisterFP8TransformsPasses(),
+// mlirCreateFP8TransformsFP8VectorizeElementwisePass(), ...
+#include "fp8/Transforms/Passes.capi.h.inc"
 // mlirRegisterFP8ConversionPasses(),
 // mlirCreateFP8ConversionConvertFP8ToLLVMPass(), ...
 #include "fp8/Conversion/Passes.capi.h.inc"

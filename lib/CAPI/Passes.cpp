@@ -4,6 +4,7 @@
 
 #include "fp8/Conversion/Passes.h"
 #include "fp8/Dialect/FP8/Transforms/Passes.h"
+#include "fp8/Transforms/Passes.h"
 #include "fp8/InitAll.h"
 #include "fp8/Pipelines/Pipelines.h"
 #include "mlir/CAPI/Pass.h"
@@ -17,6 +18,7 @@ extern "C" {
 
 #include "fp8/Conversion/Passes.capi.cpp.inc"
 #include "fp8/Dialect/FP8/Transforms/Passes.capi.cpp.inc"
+#include "fp8/Transforms/Passes.capi.cpp.inc"
 
 #ifdef __cplusplus
 }

@@ -4,6 +4,7 @@
 
 #include "fp8/Conversion/Passes.h"
 #include "fp8/Dialect/FP8/Transforms/Passes.h"
+#include "fp8/Transforms/Passes.h"
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/BufferizationToMemRef/BufferizationToMemRef.h"
 #include "mlir/Conversion/ConvertToLLVM/ToLLVMPass.h"
@@ -50,10 +51,14 @@ void mlir::fp8::buildFP8CPUPipeline(OpPassManager &pm,
   // (dequantized) operands are materialized once rather than decoded in the
   // inner loop; then the element-wise ops (conversions, quantization) are
   // fused and become loops over 16-lane vectors. What is left stays linalg
-  // and becomes scalar loops.
-  FP8LowerScaledMatmulPassOptions kernel;
+  // and becomes scalar loops. First, what the target's kernels cannot lower
+  // is decomposed (nothing, on a CPU).
+  FP8LegalizePassOptions legalize;
+  legalize.target = options.target;
+  pm.addPass(createFP8LegalizePass(legalize));
+  ConvertFP8MatmulToCPUPassOptions kernel;
   kernel.target = options.target;
-  pm.addNestedPass<func::FuncOp>(createFP8LowerScaledMatmulPass(kernel));
+  pm.addNestedPass<func::FuncOp>(createConvertFP8MatmulToCPUPass(kernel));
   pm.addNestedPass<func::FuncOp>(createConvertFP8ToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createFP8VectorizeContractionsPass());
@@ -72,7 +77,7 @@ void mlir::fp8::buildFP8CPUPipeline(OpPassManager &pm,
   pm.addPass(createConvertVectorToSCFPass(
       VectorTransferToSCFOptions().enableFullUnroll()));
   ConvertFP8ToLLVMPassOptions fp8ToLLVM;
-  fp8ToLLVM.enableAVX512 = options.target != CPUTarget::Generic;
+  fp8ToLLVM.target = options.target;
   pm.addPass(createConvertFP8ToLLVMPass(fp8ToLLVM));
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
@@ -83,7 +88,7 @@ void mlir::fp8::buildFP8CPUPipeline(OpPassManager &pm,
   ConvertVectorToLLVMPassOptions vectorToLLVM;
   vectorToLLVM.vectorContractLowering =
       vector::VectorContractLowering::OuterProduct;
-  vectorToLLVM.x86Vector = options.target == CPUTarget::AVX512BF16;
+  vectorToLLVM.x86Vector = options.target.getValue().hasAVX512BF16();
   pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
@@ -103,7 +108,11 @@ static std::string getCUDAToolkitPath(StringRef cudaPath) {
 
 void mlir::fp8::buildFP8GPUPipeline(OpPassManager &pm,
                                     const FP8GPUPipelineOptions &options) {
-  // Scaled matmuls become tensor-core kernels; the other fp8 ops linalg.
+  // Scaled matmuls the kernel cannot take are decomposed, the others become
+  // tensor-core kernels; the other fp8 ops linalg.
+  FP8LegalizePassOptions legalize;
+  legalize.target = options.chip;
+  pm.addPass(createFP8LegalizePass(legalize));
   ConvertFP8MatmulToGPUPassOptions matmul;
   matmul.chip = options.chip;
   pm.addPass(createConvertFP8MatmulToGPUPass(matmul));
@@ -145,7 +154,7 @@ void mlir::fp8::buildFP8GPUPipeline(OpPassManager &pm,
 
   // PTX (ISA 8.4: mma.sync on e4m3 / e5m2), assembled by ptxas.
   GpuNVVMAttachTargetOptions target;
-  target.chip = options.chip;
+  target.chip = options.chip.getValue().str();
   target.features = "+ptx84";
   target.optLevel = 3;
   pm.addPass(createGpuNVVMAttachTarget(target));

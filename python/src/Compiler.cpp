@@ -11,13 +11,9 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
-#include "mlir/InitAllDialects.h"
-#include "mlir/InitAllExtensions.h"
-#include "mlir/InitAllPasses.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
-#include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/TargetSelect.h"
 
@@ -44,13 +40,8 @@ const char *getMLIRLibraryDir() { return FP8_MLIR_LIBRARY_DIR; }
 /// live in a global registry: registered once.
 static const DialectRegistry &getRegistry() {
   static const DialectRegistry *registry = [] {
-    registerAllPasses();
-    mlir::fp8::registerAllPasses();
     auto *result = new DialectRegistry();
-    registerAllDialects(*result);
-    registerAllExtensions(*result);
-    registerAllToLLVMIRTranslations(*result);
-    mlir::fp8::registerAllDialects(*result);
+    mlir::fp8::registerEverything(*result);
     return result;
   }();
   return *registry;
@@ -297,10 +288,9 @@ static Signature getSignature(func::FuncOp func) {
         continue;
       }
       if (signature.unsupported.empty())
-        signature.unsupported = std::string(what) + " #" +
-                                std::to_string(index) + " has type " +
-                                typeToString(type) +
-                                ", which cannot be passed from Python";
+        signature.unsupported =
+            std::string(what) + " #" + std::to_string(index) + " has type " +
+            typeToString(type) + ", which cannot be passed from Python";
     }
   };
   collect(func.getArgumentTypes(), signature.arguments, "argument");
@@ -451,8 +441,7 @@ bool Executable::invoke(const std::string &name,
   for (auto [index, type] : llvm::enumerate(signature.arguments)) {
     Argument &argument = arguments[index];
     if (!type.isShaped) {
-      std::memcpy(&slots[slot++], argument.data,
-                  getElementSize(type.element));
+      std::memcpy(&slots[slot++], argument.data, getElementSize(type.element));
       continue;
     }
     bool shapeMatches = argument.shape.size() == type.shape.size();
@@ -460,8 +449,8 @@ bool Executable::invoke(const std::string &name,
       shapeMatches = type.shape[d] < 0 || type.shape[d] == argument.shape[d];
     if (!shapeMatches) {
       error.summary = "@" + name + " argument #" + std::to_string(index) +
-                      ": expected shape " + formatShape(type.shape) +
-                      ", got " + formatShape(argument.shape);
+                      ": expected shape " + formatShape(type.shape) + ", got " +
+                      formatShape(argument.shape);
       return false;
     }
     auto pointer = reinterpret_cast<uintptr_t>(argument.data);
@@ -496,8 +485,8 @@ bool Executable::invoke(const std::string &name,
     packed.push_back(resultStorage.data());
 
   if (llvm::Error callError = impl->engine->invokePacked(name, packed)) {
-    error.summary = "cannot call @" + name + ": " +
-                    llvm::toString(std::move(callError));
+    error.summary =
+        "cannot call @" + name + ": " + llvm::toString(std::move(callError));
     return false;
   }
 

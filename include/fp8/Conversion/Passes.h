@@ -1,23 +1,19 @@
 //===- Passes.h - fp8 conversion passes -------------------------*- C++ -*-===//
+//
+// The passes that lower fp8 IR to target dialects (declared in Passes.td);
+// each FP8To<Target> header has the patterns and entry points behind them.
+//
+//===----------------------------------------------------------------------===//
 
 #ifndef FP8_CONVERSION_PASSES_H
 #define FP8_CONVERSION_PASSES_H
 
+#include "fp8/Conversion/FP8ToCPU/FP8ToCPU.h"
+#include "fp8/Conversion/FP8ToGPU/FP8ToGPU.h"
 #include "fp8/Conversion/FP8ToLLVM/FP8ToLLVM.h"
 #include "fp8/Conversion/FP8ToLinalg/FP8ToLinalg.h"
 #include "fp8/Conversion/FP8ToNVVM/FP8ToNVVM.h"
-#include "fp8/Dialect/FP8/IR/FP8Dialect.h"
-#include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
-#include "mlir/Dialect/GPU/IR/GPUDialect.h"
-#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
-#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
-#include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/Dialect/Math/IR/Math.h"
-#include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "mlir/Dialect/SCF/IR/SCF.h"
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "fp8/Dialect/FP8/Utils/Target.h"
 #include "mlir/Pass/Pass.h"
 
 namespace mlir::fp8 {

@@ -20,12 +20,17 @@ def ConvertFP8ToLLVMPass : Pass<"convert-fp8-to-llvm"> {
     Lowering never leaves an 8-bit conversion behind: an fp8 op or a
     narrow-float arith cast that cannot be lowered (for example one still on
     tensors) is an error naming the op.
+
+    `target` picks the CPU instructions the code may use; the results are
+    the same bits on every target.
   }];
   let options = [
-    Option<"enableAVX512", "enable-avx512", "bool", /*default=*/"false",
-           "Use AVX-512BW where it shortens the code (HiF8 encoding of "
-           "16-lane f32 vectors looks its tables up with vpermi2w); the code "
-           "then needs a CPU with AVX-512BW">,
+    Option<"target", "target", "::mlir::fp8::Target",
+           /*default=*/"::mlir::fp8::Target()",
+           "CPU target whose instructions the code may use: generic "
+           "(target-independent), or avx512 / avx512-bf16 / amx (HiF8 "
+           "encoding of 16-lane f32 vectors looks its tables up with "
+           "AVX-512BW's vpermi2w)">,
   ];
   let dependentDialects = [
     "::mlir::LLVM::LLVMDialect",
@@ -77,6 +82,90 @@ def ConvertFP8ToLinalgPass : Pass<"convert-fp8-to-linalg"> {
   ];
 }
 
+def ConvertFP8MatmulToCPUPass
+    : Pass<"convert-fp8-matmul-to-cpu", "::mlir::func::FuncOp"> {
+  let summary = "Lower fp8.scaled_matmul to a packed, register-blocked CPU "
+                "kernel";
+  let description = [{
+    Rewrites each `fp8.scaled_matmul` on statically shaped tensors into a
+    blocked kernel in BLIS loop order (batch, N blocks of `nc`, K blocks of
+    `kc`, M blocks of `mc`, then `mr x nr` register tiles):
+
+    * **Packing.** Each `kc x nc` panel of the right operand and each
+      `mc x kc` block of the left operand is decoded once into a packed
+      buffer, 16 (or 8) elements at a time with the same branch-free vector
+      code as `fp8.convert` (masked loads at the edges; `rhs_transposed` is
+      transposed while packing). On the `generic` and `avx512` targets the
+      panels are f32 and each element is multiplied by its scale as it is
+      decoded: exactly `fp8.dequantize`, so per-tensor, row, column, block
+      and MX scales all cost the same. On `amx` and `avx512-bf16` the
+      panels are bf16 (every 8-bit value is exact in bf16) in VNNI pairs
+      along K, unscaled, and the scales are applied once per K-block (`kc`
+      is then the scales' block along K).
+    * **Micro-kernel.** An `mr x nr` tile of f32 accumulators lives in
+      registers (`vector.fma` of a broadcast left element and `nr / 16`
+      right vectors per K step; on `avx512-bf16`, `x86vector.avx512.dot`
+      (vdpbf16ps) of a broadcast left pair and `nr / 16` right vectors of
+      pairs; on `amx`, `amx.tile_mulf` on 2 x 2 tiles of 16 x 16) and is
+      added to the f32 sums once per K block.
+    * **Epilogue.** Bias, `amax` and the output quantization follow on the
+      f32 sums as fp8 and linalg ops on tensors, which the CPU pipeline fuses
+      and vectorizes.
+
+    Sums are f32 (with FMA, so their rounding differs from the reference
+    decomposition's by the usual f32 accumulation error). Packed buffers and
+    the f32 sums are `memref.alloc`s bridged to tensors with
+    `bufferization.to_buffer` / `to_tensor restrict`, so One-Shot
+    Bufferize and the ownership-based deallocation pipeline must follow, as
+    in `fp8-cpu-pipeline`.
+
+    Ops the kernel does not handle are left for `convert-fp8-to-linalg`'s
+    reference decomposition: dynamic shapes, 6- and 4-bit operands, and
+    scale blocks along an operand's contiguous dimension that are neither 1,
+    the whole dimension, nor a multiple of the vector width.
+
+    Targets: `generic` (8-lane vectors, 6 x 16 tiles: fits 16 vector
+    registers), `avx512` (16-lane vectors, `mr x 32` tiles for 32 registers),
+    `avx512-bf16` (the bf16 panels and per-K-block scales of `amx`, with an
+    8 x 32 tile of f32 registers updated by AVX-512 BF16 `vdpbf16ps`: two
+    products per lane and instruction; needs `avx512_bf16`),
+    `amx` (AMX-BF16 tiles; needs a CPU with AMX and, on Linux, the tile-data
+    permission that `libfp8_runtime` requests when it is loaded). The
+    blocking options override the target's defaults (0 keeps them).
+  }];
+  let options = [
+    Option<"target", "target", "::mlir::fp8::Target",
+           /*default=*/"::mlir::fp8::Target()",
+           "CPU target the kernel is shaped for: generic (portable 8-lane "
+           "vectors), avx512 (16 lanes, 32 registers), avx512-bf16 "
+           "(vdpbf16ps dot products), amx (AMX-BF16 tiles)">,
+    Option<"mr", "mr", "int64_t", /*default=*/"0",
+           "Rows of the register tile (0: the target's default)">,
+    Option<"nr", "nr", "int64_t", /*default=*/"0",
+           "Columns of the register tile, a multiple of the vector width "
+           "(0: the target's default)">,
+    Option<"mc", "mc", "int64_t", /*default=*/"0",
+           "Rows of a packed left block, a multiple of mr (0: default)">,
+    Option<"kc", "kc", "int64_t", /*default=*/"0",
+           "Depth of a packed block, a multiple of the vector width "
+           "(0: default)">,
+    Option<"nc", "nc", "int64_t", /*default=*/"0",
+           "Columns of a packed right panel, a multiple of nr (0: default)">,
+  ];
+  let dependentDialects = [
+    "::mlir::amx::AMXDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::fp8::FP8Dialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect",
+    "::mlir::x86vector::X86VectorDialect",
+  ];
+}
+
 def ConvertFP8ToNVVMPass : Pass<"convert-fp8-to-nvvm"> {
   let summary = "Lower fp8 conversions in GPU code to NVVM";
   let description = [{
@@ -102,7 +191,8 @@ def ConvertFP8ToNVVMPass : Pass<"convert-fp8-to-nvvm"> {
     `convert-fp8-matmul-to-gpu` turns into a kernel).
   }];
   let options = [
-    Option<"chip", "chip", "std::string", /*default=*/"\"sm_90a\"",
+    Option<"chip", "chip", "::mlir::fp8::Target",
+           /*default=*/"::mlir::fp8::GPUChip{90, true}",
            "Target architecture: sm_<N> or sm_<N>a (hardware conversions "
            "from sm_89 on)">,
   ];
@@ -157,9 +247,12 @@ def ConvertFP8MatmulToGPUPass : Pass<"convert-fp8-matmul-to-gpu", "::mlir::Modul
     (FNUZ, sub-byte) must be decomposed first (`fp8-legalize`);
     dynamic shapes, K not a multiple of 16 and K-blocks not a multiple of
     32 are errors naming the op. `mma.sync` on fp8 needs `sm_89` or later.
+    The supported set is the target description's (`Target::canLower`),
+    which `fp8-legalize` decomposes towards.
   }];
   let options = [
-    Option<"chip", "chip", "std::string", /*default=*/"\"sm_90a\"",
+    Option<"chip", "chip", "::mlir::fp8::Target",
+           /*default=*/"::mlir::fp8::GPUChip{90, true}",
            "Target architecture: sm_<N> or sm_<N>a (sm_89 or later; "
            "wgmma on sm_90a)">,
   ];

@@ -3,7 +3,7 @@
 #ifndef FP8_PIPELINES_PIPELINES_H
 #define FP8_PIPELINES_PIPELINES_H
 
-#include "fp8/Dialect/FP8/Transforms/Passes.h"
+#include "fp8/Dialect/FP8/Utils/Target.h"
 #include "mlir/Pass/PassOptions.h"
 
 namespace mlir {
@@ -11,28 +11,21 @@ class OpPassManager;
 
 namespace fp8 {
 
-struct FP8CPUPipelineOptions
-    : public PassPipelineOptions<FP8CPUPipelineOptions> {
-  PassOptions::Option<CPUTarget> target{
+struct FP8CPUPipelineOptions : PassPipelineOptions<FP8CPUPipelineOptions> {
+  Option<Target> target{
       *this, "target",
-      llvm::cl::desc("Instruction set the scaled-matmul kernel is shaped for"),
-      llvm::cl::init(CPUTarget::Generic),
-      llvm::cl::values(
-          clEnumValN(CPUTarget::Generic, "generic",
-                     "Portable vector code (8-lane vectors)"),
-          clEnumValN(CPUTarget::AVX512, "avx512",
-                     "AVX-512: 16-lane vectors, 32 vector registers"),
-          clEnumValN(CPUTarget::AVX512BF16, "avx512-bf16",
-                     "AVX-512 with BF16 (vdpbf16ps) dot products"),
-          clEnumValN(CPUTarget::AMX, "amx",
-                     "AMX-BF16 tiles (Intel Sapphire Rapids and later)"))};
+      llvm::cl::desc("CPU target the kernels are shaped for: generic "
+                     "(portable 8-lane vectors), avx512 (16 lanes, 32 "
+                     "registers), avx512-bf16 (vdpbf16ps dot products), amx "
+                     "(AMX-BF16 tiles, Intel Sapphire Rapids and later)"),
+      llvm::cl::init(Target(CPUTarget::Generic))};
 };
 
 struct FP8GPUPipelineOptions : PassPipelineOptions<FP8GPUPipelineOptions> {
-  Option<std::string> chip{*this, "chip",
-                           llvm::cl::desc("Target GPU: sm_89 or later, e.g. "
-                                          "sm_89 (Ada) or sm_90a (Hopper)"),
-                           llvm::cl::init("sm_90a")};
+  Option<Target> chip{*this, "chip",
+                      llvm::cl::desc("Target GPU: sm_89 or later, e.g. "
+                                     "sm_89 (Ada) or sm_90a (Hopper)"),
+                      llvm::cl::init(Target(GPUChip{90, true}))};
   Option<std::string> cudaPath{
       *this, "cuda-path",
       llvm::cl::desc("CUDA toolkit whose ptxas assembles the kernels "

@@ -2,13 +2,17 @@
 
 #include "fp8/Conversion/FP8ToLLVM/FP8ToLLVM.h"
 
+#include "fp8/Conversion/FP8ToCPU/FP8ToCPU.h"
 #include "fp8/Conversion/Passes.h"
 #include "fp8/Dialect/FP8/IR/FP8Dialect.h"
-#include "fp8/Dialect/FP8/Transforms/Passes.h"
+#include "fp8/Dialect/FP8/Transforms/Transforms.h"
 #include "mlir/Conversion/ConvertToLLVM/ToLLVMInterface.h"
 #include "mlir/Conversion/LLVMCommon/ConversionTarget.h"
 #include "mlir/Conversion/LLVMCommon/Pattern.h"
 #include "mlir/Conversion/LLVMCommon/TypeConverter.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -31,6 +35,11 @@ LogicalResult mlir::fp8::applyNarrowConversionLowering(
       [](Operation *op) { return !isUnloweredNarrowConversion(op); });
   if (failed(applyPartialConversion(root, target, std::move(patterns))))
     return failure();
+  // Casts between a narrow type and its i8 that meet their inverse go away,
+  // so that no conversion cast is left where both sides were lowered.
+  SmallVector<UnrealizedConversionCastOp> casts;
+  root->walk([&](UnrealizedConversionCastOp cast) { casts.push_back(cast); });
+  reconcileUnrealizedCasts(casts);
   WalkResult leftOver = root->walk([&](Operation *op) {
     if (!isUnloweredNarrowConversion(op))
       return WalkResult::advance();
@@ -103,9 +112,8 @@ struct ConvertFP8ToLLVMPass
 
     LLVMTypeConverter converter(context);
     RewritePatternSet patterns(context);
-    EmitterOptions emitter;
-    emitter.avx512 = enableAVX512;
-    populateFP8ToLLVMConversionPatterns(converter, patterns, emitter);
+    populateFP8ToLLVMConversionPatterns(converter, patterns,
+                                        getCPUEmitterOptions(target));
     if (failed(
             applyNarrowConversionLowering(root, std::move(patterns), "LLVM")))
       signalPassFailure();

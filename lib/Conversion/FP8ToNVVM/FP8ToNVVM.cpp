@@ -5,9 +5,14 @@
 #include "fp8/Conversion/FP8ToLLVM/FP8ToLLVM.h"
 #include "fp8/Conversion/Passes.h"
 #include "fp8/Dialect/FP8/IR/FP8Dialect.h"
-#include "fp8/Dialect/FP8/Transforms/Passes.h"
+#include "fp8/Dialect/FP8/Utils/Target.h"
 #include "mlir/Conversion/LLVMCommon/ConversionTarget.h"
 #include "mlir/Conversion/LLVMCommon/TypeConverter.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace mlir::fp8 {
@@ -25,11 +30,10 @@ struct ConvertFP8ToNVVMPass
   using Base::Base;
 
   void runOnOperation() override {
-    FailureOr<GPUChip> gpuChip = GPUChip::parse(chip);
-    if (failed(gpuChip)) {
+    if (!chip.isGPU()) {
       getOperation()->emitError()
-          << "convert-fp8-to-nvvm: invalid chip '" << chip
-          << "' (expected sm_<N> or sm_<N>a, e.g. sm_89 or sm_90a)";
+          << "convert-fp8-to-nvvm: '" << chip.getValue().str()
+          << "' is not a GPU chip (expected " << Target::kGPUSpellings << ")";
       return signalPassFailure();
     }
     MLIRContext *context = &getContext();
@@ -58,7 +62,7 @@ struct ConvertFP8ToNVVMPass
 
     LLVMTypeConverter converter(context);
     RewritePatternSet patterns(context);
-    populateFP8ToNVVMConversionPatterns(converter, patterns, *gpuChip);
+    populateFP8ToNVVMConversionPatterns(converter, patterns, chip.getGPU());
     if (failed(
             applyNarrowConversionLowering(root, std::move(patterns), "NVVM")))
       signalPassFailure();
@@ -68,7 +72,8 @@ struct ConvertFP8ToNVVMPass
 } // namespace
 
 void mlir::fp8::populateFP8ToNVVMConversionPatterns(
-    LLVMTypeConverter &converter, RewritePatternSet &patterns, GPUChip chip) {
+    LLVMTypeConverter &converter, RewritePatternSet &patterns,
+    const GPUChip &chip) {
   populateFP8HardwareConversionPatterns(patterns, chip);
   populateFP8ToLLVMConversionPatterns(converter, patterns);
 }

@@ -12,6 +12,7 @@
 #include "fp8/Conversion/FP8ToNVVM/FP8ToNVVM.h"
 
 #include "fp8/Dialect/FP8/IR/FP8Dialect.h"
+#include "fp8/Dialect/FP8/Utils/Target.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -23,16 +24,6 @@
 
 using namespace mlir;
 using namespace mlir::fp8;
-
-FailureOr<GPUChip> GPUChip::parse(StringRef chip) {
-  GPUChip result;
-  if (!chip.consume_front("sm_"))
-    return failure();
-  result.archSpecific = chip.consume_back("a");
-  if (chip.getAsInteger(10, result.smVersion) || result.smVersion < 50)
-    return failure();
-  return result;
-}
 
 /// The formats the hardware converts.
 static std::optional<::fp8::Format> getHardwareFormat(Type type) {
@@ -57,10 +48,9 @@ static Value splatConstant(OpBuilder &b, Location loc, Type type,
   return arith::ConstantOp::create(b, loc, scalar);
 }
 
-static Value intConstant(OpBuilder &b, Location loc, Type type,
-                         int64_t value) {
-  return splatConstant(
-      b, loc, type, b.getIntegerAttr(getElementTypeOrSelf(type), value));
+static Value intConstant(OpBuilder &b, Location loc, Type type, int64_t value) {
+  return splatConstant(b, loc, type,
+                       b.getIntegerAttr(getElementTypeOrSelf(type), value));
 }
 
 /// Applies `pairwise` to the elements of `value` (a scalar or a fixed-size
@@ -77,10 +67,10 @@ mapPairs(OpBuilder &b, Location loc, Value value, Type resultElementType,
   }
   int64_t n = vector.getNumElements();
   auto flatType = VectorType::get({n}, vector.getElementType());
-  Value flat = vector.getRank() == 1
-                   ? value
-                   : vector::ShapeCastOp::create(b, loc, flatType, value)
-                         .getResult();
+  Value flat =
+      vector.getRank() == 1
+          ? value
+          : vector::ShapeCastOp::create(b, loc, flatType, value).getResult();
   SmallVector<Value> results;
   for (int64_t i = 0; i < n; i += 2) {
     Value first = vector::ExtractOp::create(b, loc, flat, i);
@@ -95,8 +85,8 @@ mapPairs(OpBuilder &b, Location loc, Value value, Type resultElementType,
   Value result = vector::FromElementsOp::create(
       b, loc, VectorType::get({n}, resultElementType), results);
   if (vector.getRank() != 1)
-    result = vector::ShapeCastOp::create(b, loc, vector.clone(resultElementType),
-                                         result);
+    result = vector::ShapeCastOp::create(
+        b, loc, vector.clone(resultElementType), result);
   return result;
 }
 
@@ -117,13 +107,12 @@ static Value emitHardwareEncode(OpBuilder &b, Location loc, Value source,
 
   Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
   auto pairType = VectorType::get({2}, b.getI8Type());
-  Value codes = mapPairs(
-      b, loc, source, b.getI8Type(), zero, [&](Value lo, Value hi) {
+  Value codes =
+      mapPairs(b, loc, source, b.getI8Type(), zero, [&](Value lo, Value hi) {
         // cvt puts its first operand in the upper byte: lane 1.
         Value pair = NVVM::ConvertF32x2ToF8x2Op::create(
             b, loc, pairType, hi, lo, NVVM::FPRoundingMode::RN,
-            NVVM::SaturationMode::SATFINITE, /*relu=*/false,
-            narrowElementType);
+            NVVM::SaturationMode::SATFINITE, /*relu=*/false, narrowElementType);
         return std::make_pair(
             vector::ExtractOp::create(b, loc, pair, 0).getResult(),
             vector::ExtractOp::create(b, loc, pair, 1).getResult());
@@ -141,10 +130,10 @@ static Value emitHardwareEncode(OpBuilder &b, Location loc, Value source,
   float tie = static_cast<float>(info.maxFinite + (info.maxFinite - below) / 2);
   bool tieOverflows = encode(tie) != static_cast<int8_t>(info.maxFiniteCode);
 
-  Value negative = arith::CmpIOp::create(
-      b, loc, arith::CmpIPredicate::slt,
-      arith::BitcastOp::create(b, loc, i32Type, source),
-      intConstant(b, loc, i32Type, 0));
+  Value negative =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
+                            arith::BitcastOp::create(b, loc, i32Type, source),
+                            intConstant(b, loc, i32Type, 0));
   auto bySign = [&](float x) {
     return arith::SelectOp::create(b, loc, negative,
                                    intConstant(b, loc, i8Type, encode(-x)),
@@ -155,10 +144,9 @@ static Value emitHardwareEncode(OpBuilder &b, Location loc, Value source,
       b, loc,
       tieOverflows ? arith::CmpFPredicate::OGE : arith::CmpFPredicate::OGT,
       magnitude, splatConstant(b, loc, f32Type, b.getF32FloatAttr(tie)));
-  codes =
-      arith::SelectOp::create(b, loc, overflows, bySign(INFINITY), codes);
-  Value isNaN = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO,
-                                      source, source);
+  codes = arith::SelectOp::create(b, loc, overflows, bySign(INFINITY), codes);
+  Value isNaN =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, source, source);
   return arith::SelectOp::create(b, loc, isNaN, bySign(NAN), codes);
 }
 
@@ -172,13 +160,12 @@ static Value emitHardwareDecode(OpBuilder &b, Location loc, Value codes,
   Value zero = arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
   auto pairType = VectorType::get({2}, b.getI8Type());
   auto halfPairType = VectorType::get({2}, b.getF16Type());
-  Value halves = mapPairs(
-      b, loc, codes, b.getF16Type(), zero, [&](Value lo, Value hi) {
-        Value pair =
-            vector::FromElementsOp::create(b, loc, pairType, ValueRange{lo, hi});
+  Value halves =
+      mapPairs(b, loc, codes, b.getF16Type(), zero, [&](Value lo, Value hi) {
+        Value pair = vector::FromElementsOp::create(b, loc, pairType,
+                                                    ValueRange{lo, hi});
         Value wide = NVVM::ConvertF8x2ToF16x2Op::create(
-            b, loc, halfPairType, pair, /*relu=*/false,
-            narrowElementType);
+            b, loc, halfPairType, pair, /*relu=*/false, narrowElementType);
         return std::make_pair(
             vector::ExtractOp::create(b, loc, wide, 0).getResult(),
             vector::ExtractOp::create(b, loc, wide, 1).getResult());
@@ -191,22 +178,23 @@ static Value emitHardwareDecode(OpBuilder &b, Location loc, Value codes,
   unsigned width = resultElementType.getWidth();
   Type intType = withElementType(type, b.getIntegerType(width));
   uint64_t quietNaN = width == 16 ? 0x7E00 : 0x7FC00000;
-  Value negative =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, codes,
-                            intConstant(b, loc, type, 0));
+  Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
+                                         codes, intConstant(b, loc, type, 0));
   Value nan = arith::SelectOp::create(
       b, loc, negative,
-      intConstant(b, loc, intType,
-                  static_cast<int64_t>(quietNaN | (uint64_t{1} << (width - 1)))),
+      intConstant(
+          b, loc, intType,
+          static_cast<int64_t>(quietNaN | (uint64_t{1} << (width - 1)))),
       intConstant(b, loc, intType, static_cast<int64_t>(quietNaN)));
-  Value isNaN = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO,
-                                      halves, halves);
+  Value isNaN =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, halves, halves);
   return arith::SelectOp::create(
-      b, loc, isNaN, arith::BitcastOp::create(b, loc, resultType, nan),
-      result);
+      b, loc, isNaN, arith::BitcastOp::create(b, loc, resultType, nan), result);
 }
 
-static bool isHardwareWideType(Type type) { return type.isF32() || type.isF16(); }
+static bool isHardwareWideType(Type type) {
+  return type.isF32() || type.isF16();
+}
 
 namespace {
 
@@ -232,21 +220,19 @@ template <typename OpTy> struct HardwareCastPattern : OpRewritePattern<OpTy> {
       std::optional<::fp8::Saturation> saturation = getEncodeSaturation(op);
       if (!saturation)
         return rewriter.notifyMatchFailure(op, "not round to nearest even");
-      Value codes =
-          emitHardwareEncode(rewriter, loc, op->getOperand(0),
-                             *getHardwareFormat(outElement), *saturation,
-                             outElement);
+      Value codes = emitHardwareEncode(rewriter, loc, op->getOperand(0),
+                                       *getHardwareFormat(outElement),
+                                       *saturation, outElement);
       rewriter.replaceOpWithNewOp<BitcastOp>(op, out, codes);
       return success();
     }
     if (getHardwareFormat(inElement) && isHardwareWideType(outElement)) {
       if (!isExactDecode(op))
         return rewriter.notifyMatchFailure(op, "saturates Inf");
-      Value codes = BitcastOp::create(
-          rewriter, loc, withElementType(in, rewriter.getI8Type()),
-          op->getOperand(0));
-      rewriter.replaceOp(op, emitHardwareDecode(rewriter, loc, codes,
-                                                inElement,
+      Value codes = BitcastOp::create(rewriter, loc,
+                                      withElementType(in, rewriter.getI8Type()),
+                                      op->getOperand(0));
+      rewriter.replaceOp(op, emitHardwareDecode(rewriter, loc, codes, inElement,
                                                 cast<FloatType>(outElement)));
       return success();
     }
@@ -300,7 +286,7 @@ struct HardwareExtF : HardwareCastPattern<arith::ExtFOp> {
 } // namespace
 
 void mlir::fp8::populateFP8HardwareConversionPatterns(
-    RewritePatternSet &patterns, GPUChip chip) {
+    RewritePatternSet &patterns, const GPUChip &chip) {
   if (!chip.hasFP8Conversions())
     return;
   patterns.add<HardwareConvert, HardwareTruncF, HardwareExtF>(

@@ -10,7 +10,7 @@
 // CHECK: %[[S3:.*]] = vector.shape_cast %[[S2]] : vector<2x2x3x128xf32> to vector<4x384xf32>
 // CHECK: %[[S4:.*]] = vector.extract_strided_slice %[[S3]] {offsets = [0, 0], sizes = [4, 300], strides = [1, 1]}
 // CHECK: %[[Q:.*]] = arith.divf %[[X]], %[[S4]] : vector<4x300xf32>
-// CHECK: fp8.bitcast %{{.*}} : vector<4x300xi8> to vector<4x300xf8E4M3FN>
+// CHECK: arith.bitcast %{{.*}} : vector<4x300xi8> to vector<4x300xf8E4M3FN>
 // CHECK-NOT: fp8.quantize
 func.func @quantize_blocks(%x: vector<4x300xf32>, %s: vector<2x3xf32>) -> vector<4x300xf8E4M3FN> {
   %q = fp8.quantize %x, %s {block = array<i64: 2, 128>} : vector<4x300xf32>, vector<2x3xf32> to vector<4x300xf8E4M3FN>
@@ -25,7 +25,7 @@ func.func @quantize_blocks(%x: vector<4x300xf32>, %s: vector<2x3xf32>) -> vector
 // CHECK: %[[B:.*]] = vector.broadcast %[[S]] : f32 to vector<8xf32>
 // CHECK: arith.divf %[[E]], %[[B]] : vector<8xf32>
 // CHECK: %[[T:.*]] = arith.trunci %{{.*}} : vector<8xi{{[0-9]+}}> to vector<8xi4>
-// CHECK: fp8.bitcast %[[T]] : vector<8xi4> to vector<8xf4E2M1FN>
+// CHECK: arith.bitcast %[[T]] : vector<8xi4> to vector<8xf4E2M1FN>
 func.func @quantize_per_tensor_f16(%x: vector<8xf16>, %s: f32) -> vector<8xf4E2M1FN> {
   %q = fp8.quantize %x, %s : vector<8xf16>, f32 to vector<8xf4E2M1FN>
   return %q : vector<8xf4E2M1FN>
@@ -35,9 +35,9 @@ func.func @quantize_per_tensor_f16(%x: vector<8xf16>, %s: f32) -> vector<8xf4E2M
 
 // CHECK-LABEL: func @dequantize_mx
 // CHECK-SAME: (%[[Q:.*]]: vector<64xf4E2M1FN>, %[[S:.*]]: vector<2xf8E8M0FNU>)
-// CHECK: %[[QB:.*]] = fp8.bitcast %[[Q]] : vector<64xf4E2M1FN> to vector<64xi4>
+// CHECK: %[[QB:.*]] = arith.bitcast %[[Q]] : vector<64xf4E2M1FN> to vector<64xi4>
 // CHECK: arith.extui %[[QB]] : vector<64xi4> to vector<64xi{{[0-9]+}}>
-// CHECK: fp8.bitcast %[[S]] : vector<2xf8E8M0FNU> to vector<2xi8>
+// CHECK: arith.bitcast %[[S]] : vector<2xf8E8M0FNU> to vector<2xi8>
 // CHECK: vector.broadcast %{{.*}} : vector<2x1xf32> to vector<2x32xf32>
 // CHECK: %[[M:.*]] = arith.mulf
 // CHECK: arith.truncf %[[M]] : vector<64xf32> to vector<64xbf16>
@@ -113,4 +113,17 @@ func.func @arith_casts(%x: vector<4xf32>, %s: vector<4xf8E8M0FNU>, %q: vector<4x
 func.func @tensor(%x: tensor<4xf32>) -> tensor<4xf8E4M3FN> {
   %0 = fp8.convert %x : tensor<4xf32> to tensor<4xf8E4M3FN>
   return %0 : tensor<4xf8E4M3FN>
+}
+
+// -----
+
+// HiF8 is not a builtin type, so its codes are reinterpreted by fp8.bitcast;
+// builtin narrow types use arith.bitcast, which upstream lowers.
+// CHECK-LABEL: func.func @hif8_codes
+// CHECK: %[[C:.*]] = arith.trunci %{{.*}} : vector<16xi32> to vector<16xi8>
+// CHECK: %[[H:.*]] = fp8.bitcast %[[C]] : vector<16xi8> to vector<16x!fp8.hif8>
+// CHECK: return %[[H]]
+func.func @hif8_codes(%x: vector<16xf32>) -> vector<16x!fp8.hif8> {
+  %q = fp8.convert %x : vector<16xf32> to vector<16x!fp8.hif8>
+  return %q : vector<16x!fp8.hif8>
 }

@@ -13,8 +13,8 @@
 // RUN: | FileCheck %s
 //
 // With AVX-512 (the binade tables looked up with vpermi2w):
-// RUN: %if avx512 %{ fp8-opt %s -fp8-expand=enable-avx512 \
-// RUN:   -convert-fp8-to-llvm -convert-scf-to-cf \
+// RUN: %if avx512 %{ fp8-opt %s -convert-fp8-to-llvm=target=avx512 \
+// RUN:   -convert-scf-to-cf \
 // RUN:   -expand-strided-metadata -lower-affine -convert-to-llvm \
 // RUN:   -reconcile-unrealized-casts \
 // RUN: | mlir-runner -e main -entry-point-result=void -O2 \

@@ -273,8 +273,8 @@ def generate(mlir_type, number, stem, width):
     if stem == "hif8":
         out.append("""//
 // With AVX-512 (the binade tables looked up with vpermi2w):
-// RUN: %if avx512 %{ fp8-opt %s -fp8-expand=enable-avx512 \\
-// RUN:   -convert-fp8-to-llvm -convert-scf-to-cf \\
+// RUN: %if avx512 %{ fp8-opt %s -convert-fp8-to-llvm=target=avx512 \\
+// RUN:   -convert-scf-to-cf \\
 // RUN:   -expand-strided-metadata -lower-affine -convert-to-llvm \\
 // RUN:   -reconcile-unrealized-casts \\
 // RUN: | mlir-runner -e main -entry-point-result=void -O2 \\

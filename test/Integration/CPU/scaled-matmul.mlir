@@ -6,7 +6,7 @@
 // f32 accumulation in any order of the exact f64 sum of the dequantized
 // products (see fp8rt_check_scaled_matmul).
 //
-// Each kernel of fp8-lower-scaled-matmul: generic, avx512 (where the CPU has
+// Each kernel of convert-fp8-matmul-to-cpu: generic, avx512 (where the CPU has
 // AVX-512), avx512-bf16 (where it has AVX-512 BF16; also with small blocks),
 // amx (where it has AMX), and the amx kernel's packing, tiling and
 // per-K-block scaling with its tile ops emulated by vector code (anywhere).
@@ -25,7 +25,7 @@
 // RUN:     -shared-libs=%mlir_c_runner_utils,%fp8_test_runtime \
 // RUN: | FileCheck %s %}
 // RUN: %if avx512bf16 %{ fp8-opt %s \
-// RUN:     -fp8-lower-scaled-matmul="target=avx512-bf16 mr=3 nr=16 mc=6 kc=32 nc=32" \
+// RUN:     -convert-fp8-matmul-to-cpu="target=avx512-bf16 mr=3 nr=16 mc=6 kc=32 nc=32" \
 // RUN:     -fp8-cpu-pipeline=target=avx512-bf16 \
 // RUN: | mlir-runner -e main -entry-point-result=void -O2 \
 // RUN:     -shared-libs=%mlir_c_runner_utils,%fp8_test_runtime \
@@ -34,7 +34,7 @@
 // RUN: | mlir-runner -e main -entry-point-result=void -O2 \
 // RUN:     -shared-libs=%mlir_c_runner_utils,%fp8_test_runtime,%fp8_runtime \
 // RUN: | FileCheck %s %}
-// RUN: fp8-opt %s -fp8-lower-scaled-matmul=target=amx -test-fp8-emulate-amx \
+// RUN: fp8-opt %s -convert-fp8-matmul-to-cpu=target=amx -test-fp8-emulate-amx \
 // RUN:     -fp8-cpu-pipeline \
 // RUN: | mlir-runner -e main -entry-point-result=void -O2 \
 // RUN:     -shared-libs=%mlir_c_runner_utils,%fp8_test_runtime \
@@ -42,13 +42,13 @@
 //
 // Blocks smaller than the problems, so that every loop of the kernels runs
 // several blocks and the sums are carried across K blocks.
-// RUN: fp8-opt %s -fp8-lower-scaled-matmul="mr=3 nr=16 mc=6 kc=16 nc=32" \
+// RUN: fp8-opt %s -convert-fp8-matmul-to-cpu="mr=3 nr=16 mc=6 kc=16 nc=32" \
 // RUN:     -fp8-cpu-pipeline \
 // RUN: | mlir-runner -e main -entry-point-result=void -O2 \
 // RUN:     -shared-libs=%mlir_c_runner_utils,%fp8_test_runtime \
 // RUN: | FileCheck %s
 // RUN: fp8-opt %s \
-// RUN:     -fp8-lower-scaled-matmul="target=amx mr=16 nr=16 mc=16 kc=32 nc=32" \
+// RUN:     -convert-fp8-matmul-to-cpu="target=amx mr=16 nr=16 mc=16 kc=32 nc=32" \
 // RUN:     -test-fp8-emulate-amx -fp8-cpu-pipeline \
 // RUN: | mlir-runner -e main -entry-point-result=void -O2 \
 // RUN:     -shared-libs=%mlir_c_runner_utils,%fp8_test_runtime \

@@ -9,8 +9,12 @@
 #include "fp8/Dialect/FP8/Transforms/Passes.h"
 
 #include "fp8/Dialect/FP8/IR/FP8Dialect.h"
+#include "fp8/Dialect/FP8/Transforms/Transforms.h"
 #include "fp8/Dialect/FP8/Utils/NumericsEmitter.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -50,12 +54,22 @@ static Value createIntConstant(OpBuilder &b, Location loc, Type type,
   return arith::ConstantOp::create(b, loc, attr);
 }
 
+/// `value` reinterpreted as `type` of the same width: arith.bitcast, which
+/// upstream lowers, or fp8.bitcast where HiF8 (not a builtin type) is
+/// involved.
+static Value bitcast(OpBuilder &b, Location loc, Type type, Value value) {
+  if (isa<HiF8Type>(getElementTypeOrSelf(type)) ||
+      isa<HiF8Type>(getElementTypeOrSelf(value.getType())))
+    return BitcastOp::create(b, loc, type, value);
+  return arith::BitcastOp::create(b, loc, type, value);
+}
+
 /// The codes of a narrow value as i8 (sub-byte codes zero-extended).
 static Value toCodes(OpBuilder &b, Location loc, Value narrow) {
   Type type = narrow.getType();
   unsigned width = getBitWidth(getElementTypeOrSelf(type));
-  Value bits = BitcastOp::create(
-      b, loc, withElementType(type, b.getIntegerType(width)), narrow);
+  Value bits =
+      bitcast(b, loc, withElementType(type, b.getIntegerType(width)), narrow);
   if (width == 8)
     return bits;
   return arith::ExtUIOp::create(b, loc, withElementType(type, b.getI8Type()),
@@ -69,11 +83,12 @@ static Value fromCodes(OpBuilder &b, Location loc, Value codes,
   if (width != 8)
     codes = arith::TruncIOp::create(
         b, loc, withElementType(narrowType, b.getIntegerType(width)), codes);
-  return BitcastOp::create(b, loc, narrowType, codes);
+  return bitcast(b, loc, narrowType, codes);
 }
 
-/// `value` as f32: exact for f16, bf16 and every narrow float.
-static Value toF32(OpBuilder &b, Location loc, Value value) {
+/// `value` as f32, narrow floats decoded by integer code: exact for f16,
+/// bf16 and every narrow float.
+static Value decodeToF32(OpBuilder &b, Location loc, Value value) {
   Type elementType = getElementTypeOrSelf(value.getType());
   if (elementType.isF32())
     return value;
@@ -262,9 +277,9 @@ struct ExpandQuantize : ExpandPattern<QuantizeOp> {
   LogicalResult expand(QuantizeOp op,
                        PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    Value input = toF32(rewriter, loc, op.getInput());
+    Value input = decodeToF32(rewriter, loc, op.getInput());
     FailureOr<Value> scale =
-        expandScale(rewriter, loc, toF32(rewriter, loc, op.getScale()),
+        expandScale(rewriter, loc, decodeToF32(rewriter, loc, op.getScale()),
                     op.getBlock(), input.getType());
     if (failed(scale))
       return rewriter.notifyMatchFailure(op,
@@ -286,9 +301,9 @@ struct ExpandDequantize : ExpandPattern<DequantizeOp> {
   LogicalResult expand(DequantizeOp op,
                        PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    Value decoded = toF32(rewriter, loc, op.getInput());
+    Value decoded = decodeToF32(rewriter, loc, op.getInput());
     FailureOr<Value> scale =
-        expandScale(rewriter, loc, toF32(rewriter, loc, op.getScale()),
+        expandScale(rewriter, loc, decodeToF32(rewriter, loc, op.getScale()),
                     op.getBlock(), decoded.getType());
     if (failed(scale))
       return rewriter.notifyMatchFailure(op,
@@ -307,8 +322,8 @@ struct ExpandAmax : ExpandPattern<AmaxOp> {
 
   LogicalResult expand(AmaxOp op, PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    Value magnitude = math::AbsFOp::create(rewriter, loc,
-                                           toF32(rewriter, loc, op.getInput()));
+    Value magnitude = math::AbsFOp::create(
+        rewriter, loc, decodeToF32(rewriter, loc, op.getInput()));
     auto vector = dyn_cast<VectorType>(magnitude.getType());
     if (!vector) {
       rewriter.replaceOp(op, magnitude);
@@ -546,10 +561,8 @@ struct FP8ExpandOpsPass
 
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    EmitterOptions emitter;
-    emitter.avx512 = enableAVX512;
-    populateFP8ExpandOpsPatterns(patterns, emitter);
-    populateArithNarrowFloatExpandPatterns(patterns, emitter);
+    populateFP8ExpandOpsPatterns(patterns);
+    populateArithNarrowFloatExpandPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

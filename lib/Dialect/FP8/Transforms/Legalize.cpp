@@ -1,21 +1,22 @@
 //===- Legalize.cpp - Decompose what a target cannot run ------------------===//
 //
-// fp8-legalize: fp8.scaled_matmul ops outside a target's supported set are
-// decomposed into ops inside it (see the pass description for the sets and
-// the exactness of each decomposition).
+// fp8-legalize: fp8.scaled_matmul ops that a target's kernels cannot lower
+// (Target::canLower) are decomposed into ops they can (see the pass
+// description for the sets and the exactness of each decomposition).
 //
 //===----------------------------------------------------------------------===//
 
 #include "fp8/Dialect/FP8/Transforms/Passes.h"
 #include "fp8/Dialect/FP8/Transforms/Transforms.h"
 #include "fp8/Dialect/FP8/Utils/ScaledMatmul.h"
+#include "fp8/Dialect/FP8/Utils/Target.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/APFloat.h"
-#include "llvm/ADT/StringSwitch.h"
 
 #include <cmath>
 #include <limits>
@@ -28,14 +29,6 @@ namespace mlir::fp8 {
 
 using namespace mlir;
 using namespace mlir::fp8;
-
-std::optional<LegalizeTarget> mlir::fp8::parseLegalizeTarget(StringRef name) {
-  return llvm::StringSwitch<std::optional<LegalizeTarget>>(name)
-      .Case("cpu", LegalizeTarget::cpu)
-      .Case("sm_89", LegalizeTarget::sm_89)
-      .Case("sm_90a", LegalizeTarget::sm_90a)
-      .Default(std::nullopt);
-}
 
 //===----------------------------------------------------------------------===//
 // Operand views
@@ -101,47 +94,6 @@ static bool isEpilogueScale(const Operand &operand) {
     if (dim != operand.kDim && size != 1 &&
         !covers(size, operand.type.getDimSize(dim)))
       return false;
-  return true;
-}
-
-//===----------------------------------------------------------------------===//
-// Supported sets
-//===----------------------------------------------------------------------===//
-
-static bool isNativeGpuOperand(Type element) {
-  return isa<Float8E4M3FNType, Float8E5M2Type>(element);
-}
-
-bool mlir::fp8::isSupportedByTarget(ScaledMatmulOp op, LegalizeTarget target,
-                                    std::string *why) {
-  auto fail = [&](const Twine &reason) {
-    if (why)
-      *why = reason.str();
-    return false;
-  };
-  if (target == LegalizeTarget::cpu)
-    return true;
-  for (auto [name, operand] :
-       {std::make_pair("lhs", getLhs(op)), std::make_pair("rhs", getRhs(op))}) {
-    Type element = operand.type.getElementType();
-    if (!isNativeGpuOperand(element)) {
-      std::string type;
-      llvm::raw_string_ostream os(type);
-      os << element;
-      return fail(Twine(name) + " element type " + type +
-                  " is not f8E4M3FN or f8E5M2");
-    }
-    if (!isConstantAlongK(operand))
-      return fail(Twine(name) + " scales are blocks along K");
-    if (!isEpilogueScale(operand))
-      return fail(Twine(name) +
-                  " scales are not f32 per-tensor, per-row or per-column");
-  }
-  Type resultElement = getElementTypeOrSelf(op.getResult().getType());
-  if (isNarrowFloat(resultElement))
-    return fail("the result is quantized (fp8 result)");
-  if (op.getAmax())
-    return fail("it has an amax result");
   return true;
 }
 
@@ -293,14 +245,24 @@ static Value createF32ScaledMatmul(OpBuilder &b, Location loc,
 
 namespace {
 
+/// A pattern for ops that `target`'s kernels cannot lower.
+struct LegalizePattern : OpRewritePattern<ScaledMatmulOp> {
+  LegalizePattern(MLIRContext *context, const Target &target)
+      : OpRewritePattern(context), target(target) {}
+
+  Target target;
+};
+
 /// Block scales along K: one partial scaled_matmul per K block (the gcd of
 /// the two operands' K blocks), with per-row / per-column scales, summed in
 /// f32 in an scf.for (and one partial for a ragged tail).
-struct SplitKBlocks : OpRewritePattern<ScaledMatmulOp> {
-  using OpRewritePattern::OpRewritePattern;
+struct SplitKBlocks : LegalizePattern {
+  using LegalizePattern::LegalizePattern;
 
   LogicalResult matchAndRewrite(ScaledMatmulOp op,
                                 PatternRewriter &rewriter) const override {
+    if (target.canLower(op))
+      return rewriter.notifyMatchFailure(op, "the target lowers it");
     Operand lhs = getLhs(op), rhs = getRhs(op);
     if (isConstantAlongK(lhs) && isConstantAlongK(rhs))
       return rewriter.notifyMatchFailure(op, "scales are constant along K");
@@ -388,113 +350,63 @@ struct SplitKBlocks : OpRewritePattern<ScaledMatmulOp> {
   }
 };
 
-/// Scales constant along K that are not f32, or that are blocks along M, N
-/// or a batch dimension: one f32 scale per row / column / batch element.
-struct NormalizeScales : OpRewritePattern<ScaledMatmulOp> {
-  using OpRewritePattern::OpRewritePattern;
-
-  LogicalResult matchAndRewrite(ScaledMatmulOp op,
-                                PatternRewriter &rewriter) const override {
-    Operand lhs = getLhs(op), rhs = getRhs(op);
-    if (!isConstantAlongK(lhs) || !isConstantAlongK(rhs))
-      return rewriter.notifyMatchFailure(op, "block scales along K first");
-    if (isEpilogueScale(lhs) && isEpilogueScale(rhs))
-      return rewriter.notifyMatchFailure(op, "scales are already f32 "
-                                             "per-tensor/row/column");
-    Operand newLhs = normalize(rewriter, op.getLoc(), lhs);
-    Operand newRhs = normalize(rewriter, op.getLoc(), rhs);
-    rewriter.modifyOpInPlace(op, [&] {
-      op.getLhsScaleMutable().assign(newLhs.scale);
-      op.getRhsScaleMutable().assign(newRhs.scale);
-      op.setLhsBlockAttr(getBlockAttr(rewriter, newLhs.block));
-      op.setRhsBlockAttr(getBlockAttr(rewriter, newRhs.block));
-    });
-    return success();
-  }
-
-  static Value toF32(OpBuilder &b, Location loc, Value value) {
-    Type element = getElementTypeOrSelf(value.getType());
-    if (element.isF32())
-      return value;
-    Type f32 = b.getF32Type();
-    if (auto shaped = dyn_cast<ShapedType>(value.getType()))
-      f32 = shaped.clone(f32);
-    if (isNarrowFloat(element))
-      return ConvertOp::create(b, loc, f32, value);
-    return arith::ExtFOp::create(b, loc, f32, value);
-  }
-
-  static Operand normalize(OpBuilder &b, Location loc, Operand operand) {
-    if (isEpilogueScale(operand))
-      return operand;
-    if (!operand.block) {
-      operand.scale = toF32(b, loc, operand.scale);
-      return operand;
-    }
-    // Blocks along M, N or batch become 1: the scale is broadcast (read
-    // through floordiv maps) and widened in one generic.
-    SmallVector<int64_t> block = *operand.block;
-    bool broadcast = false;
-    for (auto [dim, size] : llvm::enumerate(block)) {
-      if (dim == operand.kDim || size == 1 ||
-          covers(size, operand.type.getDimSize(dim)))
-        continue;
-      size = 1;
-      broadcast = true;
-    }
-    if (!broadcast) {
-      operand.scale = toF32(b, loc, operand.scale);
-      return operand;
-    }
-    MLIRContext *context = b.getContext();
-    unsigned rank = block.size();
-    SmallVector<OpFoldResult> operandSizes =
-        tensor::getMixedSizes(b, loc, operand.value);
-    SmallVector<OpFoldResult> sizes =
-        tensor::getMixedSizes(b, loc, operand.scale);
-    SmallVector<AffineExpr> reads;
-    for (unsigned dim = 0; dim < rank; ++dim) {
-      AffineExpr index = getAffineDimExpr(dim, context);
-      if (block[dim] == (*operand.block)[dim]) {
-        reads.push_back(index);
-        continue;
-      }
-      reads.push_back(index.floorDiv((*operand.block)[dim]));
-      sizes[dim] = operandSizes[dim];
-    }
-    Value init = tensor::EmptyOp::create(b, loc, sizes, b.getF32Type());
-    SmallVector<AffineMap> maps = {AffineMap::get(rank, 0, reads, context),
-                                   b.getMultiDimIdentityMap(rank)};
-    SmallVector<utils::IteratorType> iterators(rank,
-                                               utils::IteratorType::parallel);
-    operand.scale =
-        linalg::GenericOp::create(
-            b, loc, init.getType(), operand.scale, init, maps, iterators,
-            [&](OpBuilder &nested, Location loc, ValueRange args) {
-              linalg::YieldOp::create(nested, loc, toF32(nested, loc, args[0]));
-            })
-            .getResult(0);
-    operand.block = block;
+/// `operand` with its scale (constant along K) as one f32 per row / column /
+/// batch element where it was a block along M, N or a batch dimension or of
+/// another element type: the form applyScalesAndBias reads. Bit-exact.
+static Operand normalizeScale(OpBuilder &b, Location loc, Operand operand) {
+  if (isEpilogueScale(operand))
+    return operand;
+  if (!operand.block) {
+    operand.scale = emitToF32(b, loc, operand.scale);
     return operand;
   }
-};
-
-/// An fp8 result or an amax result: the scaled_matmul produces f32, and
-/// fp8.amax / fp8.quantize (or arith.truncf) follow.
-struct SplitEpilogue : OpRewritePattern<ScaledMatmulOp> {
-  using OpRewritePattern::OpRewritePattern;
-
-  LogicalResult matchAndRewrite(ScaledMatmulOp op,
-                                PatternRewriter &rewriter) const override {
-    if (!isNarrowFloat(getElementTypeOrSelf(op.getResult().getType())) &&
-        !op.getAmax())
-      return rewriter.notifyMatchFailure(op, "no fp8 or amax result");
-    Value d = createF32ScaledMatmul(rewriter, op.getLoc(), op, getLhs(op),
-                                    getRhs(op), op.getBias());
-    rewriter.replaceOp(op, finishResults(rewriter, op.getLoc(), op, d));
-    return success();
+  // Blocks along M, N or batch become 1: the scale is broadcast (read
+  // through floordiv maps) and widened in one generic.
+  SmallVector<int64_t> block = *operand.block;
+  bool broadcast = false;
+  for (auto [dim, size] : llvm::enumerate(block)) {
+    if (dim == operand.kDim || size == 1 ||
+        covers(size, operand.type.getDimSize(dim)))
+      continue;
+    size = 1;
+    broadcast = true;
   }
-};
+  if (!broadcast) {
+    operand.scale = emitToF32(b, loc, operand.scale);
+    return operand;
+  }
+  MLIRContext *context = b.getContext();
+  unsigned rank = block.size();
+  SmallVector<OpFoldResult> operandSizes =
+      tensor::getMixedSizes(b, loc, operand.value);
+  SmallVector<OpFoldResult> sizes =
+      tensor::getMixedSizes(b, loc, operand.scale);
+  SmallVector<AffineExpr> reads;
+  for (unsigned dim = 0; dim < rank; ++dim) {
+    AffineExpr index = getAffineDimExpr(dim, context);
+    if (block[dim] == (*operand.block)[dim]) {
+      reads.push_back(index);
+      continue;
+    }
+    reads.push_back(index.floorDiv((*operand.block)[dim]));
+    sizes[dim] = operandSizes[dim];
+  }
+  Value init = tensor::EmptyOp::create(b, loc, sizes, b.getF32Type());
+  SmallVector<AffineMap> maps = {AffineMap::get(rank, 0, reads, context),
+                                 b.getMultiDimIdentityMap(rank)};
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  operand.scale =
+      linalg::GenericOp::create(
+          b, loc, init.getType(), operand.scale, init, maps, iterators,
+          [&](OpBuilder &nested, Location loc, ValueRange args) {
+            linalg::YieldOp::create(nested, loc,
+                                    emitToF32(nested, loc, args[0]));
+          })
+          .getResult(0);
+  operand.block = block;
+  return operand;
+}
 
 /// Whether every finite value of `format` is exact in f16 (checked code by
 /// code with the numerics library).
@@ -514,25 +426,39 @@ static bool isExactInF16(::fp8::Format format) {
   return true;
 }
 
-/// Operand formats the GPU lacks: decode both operands to f16 (exact), an
-/// f16 x f16 -> f32 contraction, then the scales, bias and result.
-struct DecodeToF16 : OpRewritePattern<ScaledMatmulOp> {
-  using OpRewritePattern::OpRewritePattern;
+/// Operand formats the GPU kernel lacks: decode both operands to f16
+/// (exact), an f16 x f16 -> f32 contraction, then the scales, bias and
+/// result.
+struct DecodeToF16 : LegalizePattern {
+  using LegalizePattern::LegalizePattern;
 
   LogicalResult matchAndRewrite(ScaledMatmulOp op,
                                 PatternRewriter &rewriter) const override {
+    if (target.canLower(op))
+      return rewriter.notifyMatchFailure(op, "the target lowers it");
     Operand lhs = getLhs(op), rhs = getRhs(op);
-    if (isNativeGpuOperand(lhs.type.getElementType()) &&
-        isNativeGpuOperand(rhs.type.getElementType()))
-      return rewriter.notifyMatchFailure(op, "native operand formats");
+    auto isKernelOperand = [](Type type) {
+      return isa<Float8E4M3FNType, Float8E5M2Type, HiF8Type>(type);
+    };
+    if (isKernelOperand(lhs.type.getElementType()) &&
+        isKernelOperand(rhs.type.getElementType()))
+      return rewriter.notifyMatchFailure(op, "operand formats the kernel has");
     for (const Operand *operand : {&lhs, &rhs})
       if (!isExactInF16(*getFormat(operand->type.getElementType())))
         return rewriter.notifyMatchFailure(op, "a format is not exact in f16");
-    if (!isConstantAlongK(lhs) || !isConstantAlongK(rhs) ||
-        !isEpilogueScale(lhs) || !isEpilogueScale(rhs))
-      return rewriter.notifyMatchFailure(op, "scales are normalized first");
+    if (!isConstantAlongK(lhs) || !isConstantAlongK(rhs))
+      return rewriter.notifyMatchFailure(op, "split K-blocks first");
 
+    // The scales in the form the epilogue below reads.
     Location loc = op.getLoc();
+    lhs = normalizeScale(rewriter, loc, lhs);
+    rhs = normalizeScale(rewriter, loc, rhs);
+    rewriter.modifyOpInPlace(op, [&] {
+      op.getLhsScaleMutable().assign(lhs.scale);
+      op.getRhsScaleMutable().assign(rhs.scale);
+      op.setLhsBlockAttr(getBlockAttr(rewriter, lhs.block));
+      op.setRhsBlockAttr(getBlockAttr(rewriter, rhs.block));
+    });
     auto decode = [&](const Operand &operand) -> Value {
       return ConvertOp::create(
           rewriter, loc,
@@ -570,23 +496,16 @@ struct FP8LegalizePass : mlir::fp8::impl::FP8LegalizePassBase<FP8LegalizePass> {
   using FP8LegalizePassBase::FP8LegalizePassBase;
 
   void runOnOperation() override {
-    std::optional<LegalizeTarget> parsed = parseLegalizeTarget(target);
-    if (!parsed) {
-      mlir::emitError(getOperation()->getLoc())
-          << "fp8-legalize: unknown target '" << target
-          << "' (expected cpu, sm_89 or sm_90a)";
-      return signalPassFailure();
-    }
     RewritePatternSet patterns(&getContext());
-    populateFP8LegalizePatterns(patterns, *parsed);
+    populateFP8LegalizePatterns(patterns, target);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
     WalkResult result = getOperation()->walk([&](ScaledMatmulOp op) {
       std::string why;
-      if (isSupportedByTarget(op, *parsed, &why))
+      if (target.getValue().canLower(op, &why))
         return WalkResult::advance();
-      op.emitOpError() << "cannot be legalized for target " << target << ": "
-                       << why;
+      op.emitOpError() << "cannot be legalized for target "
+                       << target.getValue().str() << ": " << why;
       return WalkResult::interrupt();
     });
     if (result.wasInterrupted())
@@ -597,9 +516,6 @@ struct FP8LegalizePass : mlir::fp8::impl::FP8LegalizePassBase<FP8LegalizePass> {
 } // namespace
 
 void mlir::fp8::populateFP8LegalizePatterns(RewritePatternSet &patterns,
-                                            LegalizeTarget target) {
-  if (target == LegalizeTarget::cpu)
-    return;
-  patterns.add<SplitKBlocks, NormalizeScales, SplitEpilogue, DecodeToF16>(
-      patterns.getContext());
+                                            const Target &target) {
+  patterns.add<SplitKBlocks, DecodeToF16>(patterns.getContext(), target);
 }

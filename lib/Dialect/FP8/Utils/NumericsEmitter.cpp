@@ -22,7 +22,7 @@
 //    D = P - w of |x| (the carry may change the binade, so the code is
 //    assembled from the rounded value e', M3 by bit arithmetic: with
 //    a = |e'|, n = (e' < 0) and s = min(a >> 2, 2), code = ((8a + M3) >> s)
-//    + 32s + ((a < 2 ? 8 : 16) << n), HIF8.md §1); values below 2^-22 are
+//    + 32s + ((a < 2 ? 8 : 16) << n), docs/HiF8.md §1); values below 2^-22 are
 //    computed as 2^-22 and resolved by one select at the end.
 //  - f8E8M0FNU: the code is the source exponent plus a round-up bit.
 //
@@ -38,7 +38,6 @@
 #include "fp8/Dialect/FP8/Utils/NumericsEmitter.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Builders.h"
@@ -222,28 +221,14 @@ public:
            !vector.isScalable();
   }
 
-  /// table[index] in every i32 lane of `index` (16 lanes, values < 64) with
-  /// one AVX-512BW vpermi2w (two registers of 32 16-bit entries). The index
-  /// lanes' high halves are 0, so they read entry 0, which must be 0: the
-  /// results are the entries zero-extended.
-  Value lookup64(Value index, ArrayRef<uint16_t> table) {
+  /// table[index] in every i32 lane of `index` (16 lanes, values < 64),
+  /// looked up by the target's `lookup`. The index lanes' high halves are
+  /// 0, so a 16-bit lookup reads entry 0 there, which must be 0: the results
+  /// are the entries zero-extended.
+  Value lookup64(const mlir::fp8::TableLookup &lookup, Value index,
+                 ArrayRef<uint16_t> table) {
     assert(isZmm() && table.size() <= 64 && (table.empty() || table[0] == 0));
-    auto words = VectorType::get({32}, builder.getI16Type());
-    auto half = [&](unsigned first) -> Value {
-      SmallVector<APInt> entries;
-      for (unsigned i = first; i < first + 32; ++i)
-        entries.push_back(APInt(16, i < table.size() ? table[i] : 0));
-      return arith::ConstantOp::create(builder, loc, words,
-                                       DenseElementsAttr::get(words, entries));
-    };
-    Value indexWords = vector::BitCastOp::create(builder, loc, words, index);
-    Value permuted =
-        LLVM::CallIntrinsicOp::create(
-            builder, loc, words,
-            builder.getStringAttr("llvm.x86.avx512.vpermi2var.hi.512"),
-            ValueRange{half(0), indexWords, half(32)})
-            .getResult(0);
-    return vector::BitCastOp::create(builder, loc, index.getType(), permuted);
+    return lookup(builder, loc, index, table);
   }
 
 private:
@@ -567,22 +552,23 @@ static Value encodeE8M0(Lanes &l, const EncodeInput &in, Rounding rounding,
 }
 
 //===----------------------------------------------------------------------===//
-// HiF8 (HIF8.md)
+// HiF8 (docs/HiF8.md)
 //===----------------------------------------------------------------------===//
 
-/// With AVX-512 tables (binary32 sources on 16 lanes), the narrowing of
-/// the source binade and the code of the rounded value are each one vpermi2w
-/// lookup by the biased exponent, instead of the bit arithmetic.
+/// With a target's table lookup (binary32 sources on 16 lanes), the
+/// narrowing of the source binade and the code of the rounded value are each
+/// one lookup by the biased exponent (one vpermi2w on AVX-512BW), instead of
+/// the bit arithmetic.
 static bool useHiF8Tables(Lanes &l, const SourceLayout &src,
                           const mlir::fp8::EmitterOptions &options) {
-  return options.avx512 && l.isZmm() && src.width == 32;
+  return options.lookupTable64 && l.isZmm() && src.width == 32;
 }
 
 /// Table index of a binary32 biased exponent from that of 2^-22 (105): 1 ..
 /// 38 up to 2^15 (entry 0 stays 0 for lookup64).
 static constexpr unsigned kHiF8TableBase = 104;
 
-/// 3 - w(e) per table index: HIF8.md §1's mantissa width of binade e.
+/// 3 - w(e) per table index: docs/HiF8.md §1's mantissa width of binade e.
 static SmallVector<uint16_t> getHiF8NarrowingTable() {
   SmallVector<uint16_t> table(64, 0);
   for (unsigned i = 1; i < 64; ++i) {
@@ -642,7 +628,8 @@ static Value encodeHiF8(Lanes &l, const EncodeInput &in, Rounding rounding,
     // Indices past 2^15 wrap around the table: those values overflow
     // whatever the narrowing (the rounding bias stays below 2^23).
     narrowing =
-        l.lookup64(l.sub(exponent, kHiF8TableBase), getHiF8NarrowingTable());
+        l.lookup64(options.lookupTable64, l.sub(exponent, kHiF8TableBase),
+                   getHiF8NarrowingTable());
   } else {
     magnitudeExp = l.absi(l.sub(exponent, bias));
     // 3 - w(e): 0 for |e| <= 3, 1 to 7, 2 to 15; 3 in the denormal binades.
@@ -746,12 +733,13 @@ static Value encodeHiF8(Lanes &l, const EncodeInput &in, Rounding rounding,
   Value code;
   if (tables) {
     // The code of the rounded value 2^e' * 1.M3: base(e') + (M3 >> s(e')).
-    Value entry = l.lookup64(l.sub(l.shr(rounded, p), kHiF8TableBase),
+    Value entry = l.lookup64(options.lookupTable64,
+                             l.sub(l.shr(rounded, p), kHiF8TableBase),
                              getHiF8CodeTable());
     Value m3 = l.bitAnd(l.shr(rounded, d3), 7);
     code = l.add(l.bitAnd(entry, 0xFF), l.shr(m3, l.shr(entry, 8)));
   } else {
-    // Assemble the code of the rounded value 2^e' * 1.M3 (HIF8.md §1) from
+    // Assemble the code of the rounded value 2^e' * 1.M3 (docs/HiF8.md §1) from
     // top = 8 * (B + e') + M3: with z = 8|e'| + M3 (top - 8B for e' >= 0,
     // top ^ 8B for e' < 0, as B = 2^k - 1) and s = 3 - w = min(|e'| >> 2, 2),
     // code = (z >> s) + 32s + (|e'| < 2 ? 8 : 16) * (e' < 0 ? 2 : 1).

@@ -59,7 +59,7 @@ def FP8_ConvertOp : FP8_Op<"convert", [Pure, ElementwiseMappable]> {
 
     `rounding = #fp8.rounding<stochastic>` needs `random_bits`, one i32 per
     element (see `#fp8.rounding`); `hybrid` needs a HiF8 result and an f32,
-    f16 or bf16 source (HIF8.md §4: SR14 from f32, SR2 from f16/bf16).
+    f16 or bf16 source (docs/HiF8.md §4: SR14 from f32, SR2 from f16/bf16).
 
     Example:
 

@@ -18,7 +18,7 @@ def FP8_HiF8Type : FP8_Type<"HiF8", "hif8",
     variable exponent width, so precision tapers from 3 mantissa bits near 1.0
     down to 1 bit at the ends, covering 2^-22 to 2^15 (38 binades) with one
     zero, one NaN (0x80) and +-Inf (0x6F / 0xEF). The bit-exact definition is
-    the project's `spec/HIF8.md`.
+    `docs/HiF8.md` in the repository.
 
     It is an 8-bit dialect type, not a `FloatType`: LLVM's float semantics
     cannot describe a tapered format. It may be the element type of vectors,

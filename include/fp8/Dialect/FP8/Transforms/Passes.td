@@ -14,7 +14,9 @@ def FP8ExpandOpsPass : Pass<"fp8-expand"> {
     `arith`, `math` and `vector` code: encodes and decodes become branch-free
     integer bit arithmetic and selects (no calls, no per-element
     scalarization), bit-identical with the numerics library, wrapped in
-    `fp8.bitcast` to and from the narrow types. Block scales are broadcast
+    `arith.bitcast` to and from the builtin narrow types (`fp8.bitcast` for
+    `!fp8.hif8`), so that what is left holds only upstream dialects where
+    no HiF8 is involved. Block scales are broadcast
     with `vector.broadcast` / `vector.shape_cast`; blocked amax is a
     `vector.multi_reduction <maximumf>`.
 
@@ -37,173 +39,14 @@ def FP8ExpandOpsPass : Pass<"fp8-expand"> {
 
     ```mlir
     %codes = arith.trunci %c : vector<8xi32> to vector<8xi8>
-    %q = fp8.bitcast %codes : vector<8xi8> to vector<8xf8E4M3FN>
+    %q = arith.bitcast %codes : vector<8xi8> to vector<8xf8E4M3FN>
     ```
   }];
-  let options = [
-    Option<"enableAVX512", "enable-avx512", "bool", /*default=*/"false",
-           "Use AVX-512BW where it shortens the code (HiF8 encoding of "
-           "16-lane f32 vectors looks its tables up with vpermi2w); the code "
-           "then needs a CPU with AVX-512BW">,
-  ];
   let dependentDialects = [
-    "::mlir::LLVM::LLVMDialect",
     "::mlir::arith::ArithDialect",
     "::mlir::fp8::FP8Dialect",
     "::mlir::math::MathDialect",
     "::mlir::vector::VectorDialect",
-  ];
-}
-
-def FP8VectorizeElementwisePass
-    : Pass<"fp8-vectorize-elementwise", "::mlir::func::FuncOp"> {
-  let summary = "Tile and vectorize element-wise linalg ops on tensors";
-  let description = [{
-    Tiles every element-wise `linalg` op on tensors (all loops parallel, all
-    indexing maps projected permutations or broadcasts: fp8 conversions,
-    quantization with per-tensor, per-row, per-column or evenly dividing
-    block scales, and the arith around them; not sub-byte element types) to `1 x ... x 1 x vector-size` tiles and vectorizes
-    each tile with upstream's linalg vectorizer (masked for the remainder).
-    Scalar `fp8.convert` ops in the bodies become `fp8.convert` on vectors,
-    which `convert-fp8-to-llvm` expands into branch-free vector code. Ops it
-    cannot vectorize are left as they were (lowered to loops later).
-
-    Example: a `linalg.generic` over `tensor<4x1000xf32>` whose body is a
-    scalar `fp8.convert` becomes an `scf.for` nest over `vector<1x16xf32>`
-    tiles with `vector.transfer_read`, `fp8.convert` on the vector and
-    `vector.transfer_write`.
-  }];
-  let options = [
-    Option<"vectorSize", "vector-size", "int64_t", /*default=*/"16",
-           "Elements per vector along the innermost loop (>= 1)">,
-  ];
-  let dependentDialects = [
-    "::mlir::affine::AffineDialect",
-    "::mlir::arith::ArithDialect",
-    "::mlir::scf::SCFDialect",
-    "::mlir::tensor::TensorDialect",
-    "::mlir::vector::VectorDialect",
-  ];
-}
-
-def FP8VectorizeContractionsPass
-    : Pass<"fp8-vectorize-contractions", "::mlir::func::FuncOp"> {
-  let summary = "Register-tile and vectorize matmul-like linalg ops on tensors";
-  let description = [{
-    Tiles every contraction on tensors with one M, one N and one K dimension
-    (`linalg.matmul`, `batch_matmul`, transposed forms, and the f32
-    contraction of `fp8.scaled_matmul`'s reference decomposition) to
-    `tile-m x tile-n x tile-k` tiles (batch dimensions by 1) and vectorizes
-    each into a `vector.contract` (masked on partial tiles). After
-    bufferization, hoisting the accumulator's transfers out of the K loop and
-    lowering the contraction to outer products gives a register-blocked FMA
-    loop; `fp8-cpu-pipeline` does both.
-  }];
-  let options = [
-    Option<"tileM", "tile-m", "int64_t", /*default=*/"8",
-           "Rows of the register tile (>= 1)">,
-    Option<"tileN", "tile-n", "int64_t", /*default=*/"32",
-           "Columns of the register tile (>= 1)">,
-    Option<"tileK", "tile-k", "int64_t", /*default=*/"1",
-           "Reduction steps per vector.contract (>= 1)">,
-  ];
-  let dependentDialects = [
-    "::mlir::affine::AffineDialect",
-    "::mlir::arith::ArithDialect",
-    "::mlir::scf::SCFDialect",
-    "::mlir::tensor::TensorDialect",
-    "::mlir::vector::VectorDialect",
-  ];
-}
-
-def FP8LowerScaledMatmulPass
-    : Pass<"fp8-lower-scaled-matmul", "::mlir::func::FuncOp"> {
-  let summary = "Lower fp8.scaled_matmul to a packed, register-blocked CPU "
-                "kernel";
-  let description = [{
-    Rewrites each `fp8.scaled_matmul` on statically shaped tensors into a
-    blocked kernel in BLIS loop order (batch, N blocks of `nc`, K blocks of
-    `kc`, M blocks of `mc`, then `mr x nr` register tiles):
-
-    * **Packing.** Each `kc x nc` panel of the right operand and each
-      `mc x kc` block of the left operand is decoded once into a packed
-      buffer, 16 (or 8) elements at a time with the same branch-free vector
-      code as `fp8.convert` (masked loads at the edges; `rhs_transposed` is
-      transposed while packing). On the `generic` and `avx512` targets the
-      panels are f32 and each element is multiplied by its scale as it is
-      decoded: exactly `fp8.dequantize`, so per-tensor, row, column, block
-      and MX scales all cost the same. On `amx` and `avx512-bf16` the
-      panels are bf16 (every 8-bit value is exact in bf16) in VNNI pairs
-      along K, unscaled, and the scales are applied once per K-block (`kc`
-      is then the scales' block along K).
-    * **Micro-kernel.** An `mr x nr` tile of f32 accumulators lives in
-      registers (`vector.fma` of a broadcast left element and `nr / 16`
-      right vectors per K step; on `avx512-bf16`, `x86vector.avx512.dot`
-      (vdpbf16ps) of a broadcast left pair and `nr / 16` right vectors of
-      pairs; on `amx`, `amx.tile_mulf` on 2 x 2 tiles of 16 x 16) and is
-      added to the f32 sums once per K block.
-    * **Epilogue.** Bias, `amax` and the output quantization follow on the
-      f32 sums as fp8 and linalg ops on tensors, which the CPU pipeline fuses
-      and vectorizes.
-
-    Sums are f32 (with FMA, so their rounding differs from the reference
-    decomposition's by the usual f32 accumulation error). Packed buffers and
-    the f32 sums are `memref.alloc`s bridged to tensors with
-    `bufferization.to_buffer` / `to_tensor restrict`, so One-Shot
-    Bufferize and the ownership-based deallocation pipeline must follow, as
-    in `fp8-cpu-pipeline`.
-
-    Ops the kernel does not handle are left for `convert-fp8-to-linalg`'s
-    reference decomposition: dynamic shapes, 6- and 4-bit operands, and
-    scale blocks along an operand's contiguous dimension that are neither 1,
-    the whole dimension, nor a multiple of the vector width.
-
-    Targets: `generic` (8-lane vectors, 6 x 16 tiles: fits 16 vector
-    registers), `avx512` (16-lane vectors, `mr x 32` tiles for 32 registers),
-    `avx512-bf16` (the bf16 panels and per-K-block scales of `amx`, with an
-    8 x 32 tile of f32 registers updated by AVX-512 BF16 `vdpbf16ps`: two
-    products per lane and instruction; needs `avx512_bf16`),
-    `amx` (AMX-BF16 tiles; needs a CPU with AMX and, on Linux, the tile-data
-    permission that `libfp8_runtime` requests when it is loaded). The
-    blocking options override the target's defaults (0 keeps them).
-  }];
-  let options = [
-    Option<"target", "target", "::mlir::fp8::CPUTarget",
-           /*default=*/"::mlir::fp8::CPUTarget::Generic",
-           "Instruction set the kernel is shaped for",
-           [{::llvm::cl::values(
-             clEnumValN(::mlir::fp8::CPUTarget::Generic, "generic",
-                        "Portable vector code (8-lane vectors)"),
-             clEnumValN(::mlir::fp8::CPUTarget::AVX512, "avx512",
-                        "AVX-512: 16-lane vectors, 32 vector registers"),
-             clEnumValN(::mlir::fp8::CPUTarget::AVX512BF16, "avx512-bf16",
-                        "AVX-512 with BF16 (vdpbf16ps) dot products"),
-             clEnumValN(::mlir::fp8::CPUTarget::AMX, "amx",
-                        "AMX-BF16 tiles (Intel Sapphire Rapids and later)"))}]>,
-    Option<"mr", "mr", "int64_t", /*default=*/"0",
-           "Rows of the register tile (0: the target's default)">,
-    Option<"nr", "nr", "int64_t", /*default=*/"0",
-           "Columns of the register tile, a multiple of the vector width "
-           "(0: the target's default)">,
-    Option<"mc", "mc", "int64_t", /*default=*/"0",
-           "Rows of a packed left block, a multiple of mr (0: default)">,
-    Option<"kc", "kc", "int64_t", /*default=*/"0",
-           "Depth of a packed block, a multiple of the vector width "
-           "(0: default)">,
-    Option<"nc", "nc", "int64_t", /*default=*/"0",
-           "Columns of a packed right panel, a multiple of nr (0: default)">,
-  ];
-  let dependentDialects = [
-    "::mlir::amx::AMXDialect",
-    "::mlir::arith::ArithDialect",
-    "::mlir::bufferization::BufferizationDialect",
-    "::mlir::fp8::FP8Dialect",
-    "::mlir::linalg::LinalgDialect",
-    "::mlir::memref::MemRefDialect",
-    "::mlir::scf::SCFDialect",
-    "::mlir::tensor::TensorDialect",
-    "::mlir::vector::VectorDialect",
-    "::mlir::x86vector::X86VectorDialect",
   ];
 }
 
@@ -348,58 +191,56 @@ def FP8InsertCastsPass : Pass<"fp8-insert-casts", "::mlir::ModuleOp"> {
 }
 
 def FP8LegalizePass : Pass<"fp8-legalize"> {
-  let summary = "Decompose fp8 ops a target cannot run natively";
+  let summary = "Decompose fp8 ops a target's kernels cannot lower";
   let description = [{
-    Rewrites every `fp8.scaled_matmul` that `target` cannot run natively into
-    forms it can, so that its lowering only meets its supported set. Ops
-    outside the set that no decomposition reaches (a block-scaled K that is
-    dynamic, `f8E8M0FNU` operands on a GPU) are reported as errors naming
-    the op.
+    Rewrites every `fp8.scaled_matmul` that `target`'s kernels cannot lower
+    as it is into forms they can, so that the lowering only meets its
+    supported set; both pipelines run it first. The supported set is the
+    target description's (`Target::canLower`, which the kernels check too).
+    Ops outside the set that no decomposition reaches (dynamic shapes or a
+    K that is not a multiple of 16 on a GPU, `f8E8M0FNU` operands, chips
+    before sm_89) are reported as errors naming the op and the reason.
 
     Supported sets:
 
-    - `cpu`: everything the op allows (the CPU lowering handles every form);
-      nothing changes.
-    - `sm_89` (`mma.sync` with fp8 operands) and `sm_90a` (`wgmma` with fp8
-      operands): operands `f8E4M3FN` or `f8E5M2` on either side (mixed
-      included); scales of element type f32 that are constant along K: none
-      (per tensor), or a block that covers all of K and is 1 or the whole
-      dimension along M (lhs) / N (rhs) and along each batch dimension, that
-      is per-tensor, per-row (lhs) and per-column (rhs) scales applied in
-      the epilogue; an f32, f16 or bf16 result; an optional bias; no `amax`
-      result and no fp8 result.
+    - CPU targets (`generic`, `avx512`, `avx512-bf16`, `amx`): everything
+      the op allows (the packed kernel, and the reference decomposition for
+      what it does not pack); nothing changes.
+    - GPU chips (`sm_<N>`, `sm_<N>a`, from `sm_89`: the tensor-core kernel
+      of `convert-fp8-matmul-to-gpu`): operands `f8E4M3FN`, `f8E5M2` or
+      `!fp8.hif8` on either side; static shapes with K a multiple of 16, and
+      N too unless `rhs_transposed`; scalar or tensor scales of any block
+      and element type, where blocks along K (the gcd of the two operands'
+      K blocks) are multiples of 32 elements; any bias, `amax` result and
+      result type.
 
     Decompositions, in the order they apply:
 
-    1. Scales not constant along K (`block1x128`, `block128x128`, MX): one
-       partial `fp8.scaled_matmul` per K block (the gcd of the two K block
-       sizes), in an `scf.for` over `tensor.extract_slice`s (plus one for a
-       ragged tail), summed in f32; each partial has per-row / per-column
-       scales. Bit-exact up to the order of the f32 additions, which the
-       op leaves unspecified. Needs a static K.
-    2. Scales that are blocks along M or N (a block of 128 rows) are
-       broadcast to one scale per row or column; scale tensors of element
-       types other than f32 become f32 (`fp8.convert` / `arith.extf`).
-       Bit-exact.
-    3. An fp8 result or an `amax` result: the scaled matmul produces f32,
-       then `fp8.amax` and `fp8.quantize` (or `arith.truncf` to f16 / bf16)
-       follow, exactly as the op defines them. Bit-exact.
-    4. Operand formats the target lacks (HiF8 and every other narrow format
-       whose values are all exact in f16, which the pass checks code by code
-       with the numerics library; HiF8 spans 2^-22 to 2^15 and f16's
-       subnormals reach 2^-24): both operands are decoded to f16
-       (`fp8.convert`, exact), multiplied by a contraction `linalg.generic`
-       ([batch..., M, N, K], operands extended to f32 in its body, f16 x f16
-       products being exact in f32) accumulating in f32, then scaled by
+    1. Scales blocked along K in blocks the kernel cannot apply (a gcd of
+       the K blocks that is not a multiple of 32): one partial
+       `fp8.scaled_matmul` per K block, in an `scf.for` over
+       `tensor.extract_slice`s (plus one for a ragged tail), summed in f32;
+       each partial's scales are constant along K. Bit-exact up to the
+       order of the f32 additions, which the op leaves unspecified. Needs a
+       static K.
+    2. Operand formats the kernel lacks (every narrow format other than
+       E4M3FN, E5M2 and HiF8 whose values are all exact in f16, which the
+       pass checks code by code with the numerics library: f16's subnormals
+       reach 2^-24): both operands are decoded to f16 (`fp8.convert`,
+       exact), multiplied by a contraction `linalg.generic` ([batch..., M,
+       N, K], operands extended to f32 in its body, f16 x f16 products being
+       exact in f32) accumulating in f32, then scaled by
        `lhs_scale x rhs_scale` per element, plus the bias. Bit-exact up to
        the order of the f32 additions when the scales are powers of two
        (`pow2-scales`, MX); otherwise the scales are applied once to the
        sum instead of to every product, a difference of f32 rounding.
   }];
   let options = [
-    Option<"target", "target", "std::string", /*default=*/"\"cpu\"",
-           "Target whose supported set the output fits: cpu, sm_89 or "
-           "sm_90a">,
+    Option<"target", "target", "::mlir::fp8::Target",
+           /*default=*/"::mlir::fp8::Target()",
+           "Target whose supported set the output fits: a CPU target "
+           "(generic, avx512, avx512-bf16, amx) or a GPU chip (sm_89, "
+           "sm_90a, ...)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

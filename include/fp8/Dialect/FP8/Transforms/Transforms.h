@@ -1,7 +1,7 @@
 //===- Transforms.h - fp8 rewrites usable outside the passes ----*- C++ -*-===//
 //
-// The rewrites behind fp8-insert-casts and fp8-legalize, for compilers that
-// drive them op by op.
+// The patterns and rewrites behind the passes of Passes.h, for compilers
+// that drive them op by op or add them to their own pattern sets.
 //
 //===----------------------------------------------------------------------===//
 
@@ -9,6 +9,7 @@
 #define FP8_DIALECT_FP8_TRANSFORMS_TRANSFORMS_H
 
 #include "fp8/Dialect/FP8/IR/FP8Dialect.h"
+#include "fp8/Dialect/FP8/Utils/NumericsEmitter.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -16,6 +17,50 @@
 
 namespace mlir {
 namespace fp8 {
+class Target;
+
+//===----------------------------------------------------------------------===//
+// fp8-expand
+//===----------------------------------------------------------------------===//
+
+/// Patterns that expand fp8.convert / quantize / dequantize / amax /
+/// compute_scale on scalars and vectors into arith, math and vector code.
+/// `emitter` (NumericsEmitter.h) picks target-specific code shapes; the
+/// default is target-independent.
+void populateFP8ExpandOpsPatterns(RewritePatternSet &patterns,
+                                  const EmitterOptions &emitter = {});
+
+/// Patterns that expand arith.truncf / extf to and from narrow floats (and
+/// arith.scaling_truncf / scaling_extf) into the same integer code.
+void populateArithNarrowFloatExpandPatterns(RewritePatternSet &patterns,
+                                            const EmitterOptions &emitter = {});
+
+/// Whether `op` is an arith cast to or from a narrow float, which the
+/// patterns above expand.
+bool isArithNarrowFloatCast(Operation *op);
+
+//===----------------------------------------------------------------------===//
+// fp8-fold-scales
+//===----------------------------------------------------------------------===//
+
+/// All fp8-fold-scales patterns (the three sets below).
+void populateFP8FoldScalesPatterns(RewritePatternSet &patterns,
+                                   bool allowReassociation = false);
+
+/// fp8-fold-scales on quantize / dequantize: dequantize -> quantize pairs
+/// (identity, exact rescale), multiplies into dequantize scales, and
+/// compile-time quantization of constants.
+void populateFP8DequantizeQuantizeFoldPatterns(RewritePatternSet &patterns);
+
+/// fp8-fold-scales on fp8.scaled_matmul: output quantization, amax, bias,
+/// multiplies into scales, transposes into rhs_transposed.
+void populateFP8ScaledMatmulFoldPatterns(RewritePatternSet &patterns,
+                                         bool allowReassociation = false);
+
+/// fp8-fold-scales: f32 linalg contractions of dequantized operands (through
+/// views) become fp8.scaled_matmul.
+void populateFP8LiftScaledMatmulPatterns(RewritePatternSet &patterns,
+                                         bool allowReassociation = false);
 
 //===----------------------------------------------------------------------===//
 // fp8-insert-casts
@@ -70,19 +115,10 @@ rewriteConvolutionToContraction(RewriterBase &rewriter, linalg::LinalgOp op);
 // fp8-legalize
 //===----------------------------------------------------------------------===//
 
-enum class LegalizeTarget { cpu, sm_89, sm_90a };
-
-std::optional<LegalizeTarget> parseLegalizeTarget(StringRef name);
-
-/// Whether `op` is in `target`'s supported set (see fp8-legalize's
-/// documentation); if not and `why` is given, the reason.
-bool isSupportedByTarget(ScaledMatmulOp op, LegalizeTarget target,
-                         std::string *why = nullptr);
-
-/// Patterns that decompose fp8.scaled_matmul ops outside `target`'s
-/// supported set into ops inside it.
+/// Patterns that decompose fp8.scaled_matmul ops that `target`'s kernels
+/// cannot lower (Target::canLower) into ops they can.
 void populateFP8LegalizePatterns(RewritePatternSet &patterns,
-                                 LegalizeTarget target);
+                                 const Target &target);
 
 } // namespace fp8
 } // namespace mlir

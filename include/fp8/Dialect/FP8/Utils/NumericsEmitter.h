@@ -21,18 +21,27 @@
 #include "fp8/Numerics/Numerics.h"
 #include "mlir/IR/Value.h"
 
+#include <functional>
+
 namespace mlir {
 class Location;
 class OpBuilder;
 
 namespace fp8 {
 
+/// Looks `table` (at most 64 16-bit entries, entry 0 zero) up at every lane
+/// of `index`, a vector<16xi32> of values below 64; returns the entries
+/// zero-extended to vector<16xi32>.
+using TableLookup = std::function<Value(OpBuilder &builder, Location loc,
+                                        Value index, ArrayRef<uint16_t> table)>;
+
 /// Code generation choices that do not change results.
 struct EmitterOptions {
-  /// Use AVX-512 (BW) instructions where they shorten the code: HiF8
-  /// encoding of 16-lane f32 vectors looks its binade tables up with
-  /// vpermi2w. The generated code then needs a CPU with AVX-512BW.
-  bool avx512 = false;
+  /// A target's one-instruction table lookup, where it has one (the AVX-512
+  /// CPU targets: vpermi2w, from Conversion/FP8ToCPU). HiF8 encoding of
+  /// 16-lane f32 vectors then looks its binade tables up instead of
+  /// computing them. Empty: target-independent bit arithmetic only.
+  TableLookup lookupTable64;
 };
 
 /// Encodes `value`, a scalar or vector of f16, bf16, f32 or f64, into

@@ -1,17 +1,23 @@
 //===- VectorizeElementwise.cpp - Tile and vectorize element-wise linalg --===//
 
-#include "fp8/Dialect/FP8/Transforms/Passes.h"
+#include "fp8/Transforms/Passes.h"
 
 #include "TileAndVectorize.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::fp8 {
 #define GEN_PASS_DEF_FP8VECTORIZEELEMENTWISEPASS
-#include "fp8/Dialect/FP8/Transforms/Passes.h.inc"
+#include "fp8/Transforms/Passes.h.inc"
 } // namespace mlir::fp8
 
 using namespace mlir;

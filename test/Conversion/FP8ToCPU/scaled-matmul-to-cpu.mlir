@@ -1,10 +1,10 @@
-// RUN: fp8-opt %s -split-input-file -fp8-lower-scaled-matmul=target=avx512 -canonicalize -cse \
+// RUN: fp8-opt %s -split-input-file -convert-fp8-matmul-to-cpu=target=avx512 -canonicalize -cse \
 // RUN: | FileCheck %s --check-prefixes=CHECK,AVX512
-// RUN: fp8-opt %s -split-input-file -fp8-lower-scaled-matmul -canonicalize -cse \
+// RUN: fp8-opt %s -split-input-file -convert-fp8-matmul-to-cpu -canonicalize -cse \
 // RUN: | FileCheck %s --check-prefixes=CHECK,GENERIC
-// RUN: fp8-opt %s -split-input-file -fp8-lower-scaled-matmul=target=amx -canonicalize -cse \
+// RUN: fp8-opt %s -split-input-file -convert-fp8-matmul-to-cpu=target=amx -canonicalize -cse \
 // RUN: | FileCheck %s --check-prefixes=CHECK,AMX
-// RUN: fp8-opt %s -split-input-file -fp8-lower-scaled-matmul=target=avx512-bf16 -canonicalize -cse \
+// RUN: fp8-opt %s -split-input-file -convert-fp8-matmul-to-cpu=target=avx512-bf16 -canonicalize -cse \
 // RUN: | FileCheck %s --check-prefixes=CHECK,BF16
 
 // A 20x50x40 product: sums padded to whole register tiles, the rhs panel

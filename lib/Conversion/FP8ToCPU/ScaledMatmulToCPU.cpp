@@ -1,4 +1,4 @@
-//===- LowerScaledMatmul.cpp - Packed CPU kernels for scaled_matmul -------===//
+//===- ScaledMatmulToCPU.cpp - Packed CPU kernels for scaled_matmul -------===//
 //
 // fp8.scaled_matmul on tensors becomes a blocked kernel in BLIS loop order:
 //
@@ -19,25 +19,30 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "fp8/Dialect/FP8/Transforms/Passes.h"
+#include "fp8/Conversion/FP8ToCPU/FP8ToCPU.h"
 
+#include "fp8/Conversion/Passes.h"
 #include "fp8/Dialect/FP8/IR/FP8Dialect.h"
 #include "fp8/Dialect/FP8/Utils/ScaledMatmul.h"
+#include "fp8/Dialect/FP8/Utils/Target.h"
 #include "mlir/Dialect/AMX/AMXDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/X86Vector/X86VectorDialect.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/WalkPatternRewriteDriver.h"
 
 #include <numeric>
 
 namespace mlir::fp8 {
-#define GEN_PASS_DEF_FP8LOWERSCALEDMATMULPASS
-#include "fp8/Dialect/FP8/Transforms/Passes.h.inc"
+#define GEN_PASS_DEF_CONVERTFP8MATMULTOCPUPASS
+#include "fp8/Conversion/Passes.h.inc"
 } // namespace mlir::fp8
 
 using namespace mlir;
@@ -726,95 +731,143 @@ static int64_t getBF16Depth(mlir::fp8::ScaledMatmulOp op, int64_t kc,
   }
   return depth;
 }
+/// The blocking of `target` with `options` applied, or why they do not fit.
+static FailureOr<Blocking>
+resolveBlocking(const mlir::fp8::Target &target,
+                const mlir::fp8::CPUMatmulBlocking &options, std::string &why) {
+  if (!target.isCPU()) {
+    why = "target '" + target.str() + "' is not a CPU target (expected " +
+          mlir::fp8::Target::kCPUSpellings.str() + ")";
+    return failure();
+  }
+  Blocking blocking = getDefaultBlocking(target.getCPU());
+  for (auto [option, field] : {std::pair{options.mr, &blocking.mr},
+                               std::pair{options.nr, &blocking.nr},
+                               std::pair{options.mc, &blocking.mc},
+                               std::pair{options.kc, &blocking.kc},
+                               std::pair{options.nc, &blocking.nc}}) {
+    if (option < 0) {
+      why = "blocking options must be >= 0";
+      return failure();
+    }
+    if (option > 0)
+      *field = option;
+  }
+  // Default cache blocks follow a non-default register tile.
+  if (options.mc == 0)
+    blocking.mc = std::max(blocking.mc / blocking.mr, int64_t(1)) * blocking.mr;
+  if (options.nc == 0)
+    blocking.nc = std::max(blocking.nc / blocking.nr, int64_t(1)) * blocking.nr;
+  int64_t vw = blocking.vw;
+  llvm::raw_string_ostream os(why);
+  if (blocking.nr % vw || blocking.mc % blocking.mr || blocking.kc % vw ||
+      blocking.nc % blocking.nr) {
+    os << "nr (" << blocking.nr << ") and kc (" << blocking.kc
+       << ") must be multiples of the vector width (" << vw << "), mc ("
+       << blocking.mc << ") of mr (" << blocking.mr << ") and nc ("
+       << blocking.nc << ") of nr";
+    return failure();
+  }
+  if (target.hasAMX()) {
+    // Tiles of 16 rows; 2 x 2 accumulators plus 2 + 2 inputs fill the 8
+    // tile registers.
+    int64_t tilesM = blocking.mr / kTileRows, tilesN = blocking.nr / kTileRows;
+    if (blocking.mr % kTileRows || blocking.nr % kTileRows ||
+        tilesM * tilesN + tilesM + tilesN > 8) {
+      os << "with target=amx, mr (" << blocking.mr << ") and nr ("
+         << blocking.nr << ") must be multiples of 16 whose tiles fit the 8 "
+         << "tile registers (at most 32 x 32)";
+      return failure();
+    }
+    return blocking;
+  }
+  if (blocking.mr * (blocking.nr / vw) > 32) {
+    os << "a " << blocking.mr << "x" << blocking.nr << " register tile needs "
+       << blocking.mr * (blocking.nr / vw)
+       << " accumulator vectors; at most 32 are allowed";
+    return failure();
+  }
+  return blocking;
+}
+
 namespace {
 
-struct FP8LowerScaledMatmulPass
-    : mlir::fp8::impl::FP8LowerScaledMatmulPassBase<FP8LowerScaledMatmulPass> {
-  using FP8LowerScaledMatmulPassBase::FP8LowerScaledMatmulPassBase;
+/// fp8.scaled_matmul -> the packed kernel of one target and blocking.
+struct ScaledMatmulToCPUKernel : OpRewritePattern<mlir::fp8::ScaledMatmulOp> {
+  ScaledMatmulToCPUKernel(MLIRContext *context, const mlir::fp8::Target &target,
+                          const Blocking &blocking)
+      : OpRewritePattern(context), blocking(blocking),
+        bf16(target.hasAMX() || target.hasAVX512BF16()),
+        bf16Kernel(target.hasAMX() ? MicroKernel::AMX : MicroKernel::DotBF16),
+        // Ops the bf16 kernels cannot run use the AVX-512 f32 one.
+        fallback(bf16 ? getDefaultBlocking(mlir::fp8::CPUTarget::AVX512)
+                      : blocking) {}
+
+  LogicalResult matchAndRewrite(mlir::fp8::ScaledMatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    std::string why = whyNotPackable(op, fallback.vw);
+    if (!why.empty())
+      return rewriter.notifyMatchFailure(op, why);
+    int64_t depth = bf16 ? getBF16Depth(op, blocking.kc, blocking.vw) : 0;
+    Blocking opBlocking = fallback;
+    if (depth) {
+      opBlocking = blocking;
+      opBlocking.kc = depth;
+    }
+    Value sums = KernelBuilder(rewriter, op.getLoc(), opBlocking,
+                               depth != 0 ? bf16Kernel : MicroKernel::F32)
+                     .build(op);
+    rewriter.replaceOp(op,
+                       mlir::fp8::emitScaledMatmulEpilogue(rewriter, op, sums));
+    return success();
+  }
+
+  Blocking blocking;
+  bool bf16;
+  MicroKernel bf16Kernel;
+  Blocking fallback;
+};
+
+struct ConvertFP8MatmulToCPUPass
+    : mlir::fp8::impl::ConvertFP8MatmulToCPUPassBase<
+          ConvertFP8MatmulToCPUPass> {
+  using Base::Base;
 
   LogicalResult initialize(MLIRContext *context) override {
-    blocking = getDefaultBlocking(target);
-    for (auto [option, field] :
-         {std::pair{&mr, &blocking.mr}, std::pair{&nr, &blocking.nr},
-          std::pair{&mc, &blocking.mc}, std::pair{&kc, &blocking.kc},
-          std::pair{&nc, &blocking.nc}}) {
-      if (*option < 0)
-        return emitError(UnknownLoc::get(context))
-               << "fp8-lower-scaled-matmul: blocking options must be >= 0";
-      if (*option > 0)
-        *field = *option;
-    }
-    // Default cache blocks follow a non-default register tile.
-    if (mc == 0)
-      blocking.mc =
-          std::max(blocking.mc / blocking.mr, int64_t(1)) * blocking.mr;
-    if (nc == 0)
-      blocking.nc =
-          std::max(blocking.nc / blocking.nr, int64_t(1)) * blocking.nr;
-    int64_t vw = blocking.vw;
-    if (blocking.nr % vw || blocking.mc % blocking.mr || blocking.kc % vw ||
-        blocking.nc % blocking.nr)
+    std::string why = mlir::fp8::verifyCPUMatmulBlocking(target, getOptions());
+    if (!why.empty())
       return emitError(UnknownLoc::get(context))
-             << "fp8-lower-scaled-matmul: nr (" << blocking.nr << ") and kc ("
-             << blocking.kc << ") must be multiples of the "
-             << "vector width (" << vw << "), mc (" << blocking.mc
-             << ") of mr (" << blocking.mr << ") and nc (" << blocking.nc
-             << ") of nr";
-    if (target == mlir::fp8::CPUTarget::AMX) {
-      // Tiles of 16 rows; 2 x 2 accumulators plus 2 + 2 inputs fill the 8
-      // tile registers.
-      int64_t tilesM = blocking.mr / kTileRows,
-              tilesN = blocking.nr / kTileRows;
-      if (blocking.mr % kTileRows || blocking.nr % kTileRows ||
-          tilesM * tilesN + tilesM + tilesN > 8)
-        return emitError(UnknownLoc::get(context))
-               << "fp8-lower-scaled-matmul: with target=amx, mr ("
-               << blocking.mr << ") and nr (" << blocking.nr
-               << ") must be multiples of 16 "
-               << "whose tiles fit the 8 tile registers (at most 32 x 32)";
-      return success();
-    }
-    if (blocking.mr * (blocking.nr / vw) > 32)
-      return emitError(UnknownLoc::get(context))
-             << "fp8-lower-scaled-matmul: a " << blocking.mr << "x"
-             << blocking.nr << " register tile needs "
-             << blocking.mr * (blocking.nr / vw)
-             << " accumulator vectors; at most 32 are allowed";
+             << "convert-fp8-matmul-to-cpu: " << why;
     return success();
   }
 
   void runOnOperation() override {
-    MicroKernel bf16Kernel = target == mlir::fp8::CPUTarget::AMX
-                                 ? MicroKernel::AMX
-                                 : MicroKernel::DotBF16;
-    bool bf16 = target == mlir::fp8::CPUTarget::AMX ||
-                target == mlir::fp8::CPUTarget::AVX512BF16;
-    // Ops the bf16 kernels cannot run use the AVX-512 f32 one.
-    Blocking fallback =
-        bf16 ? getDefaultBlocking(mlir::fp8::CPUTarget::AVX512) : blocking;
-    SmallVector<mlir::fp8::ScaledMatmulOp> candidates;
-    getOperation().walk([&](mlir::fp8::ScaledMatmulOp op) {
-      if (whyNotPackable(op, fallback.vw).empty())
-        candidates.push_back(op);
-    });
-    IRRewriter rewriter(&getContext());
-    for (mlir::fp8::ScaledMatmulOp op : candidates) {
-      rewriter.setInsertionPoint(op);
-      int64_t depth = bf16 ? getBF16Depth(op, blocking.kc, blocking.vw) : 0;
-      Blocking opBlocking = blocking;
-      if (depth)
-        opBlocking.kc = depth;
-      else
-        opBlocking = fallback;
-      Value sums = KernelBuilder(rewriter, op.getLoc(), opBlocking,
-                                 depth != 0 ? bf16Kernel : MicroKernel::F32)
-                       .build(op);
-      rewriter.replaceOp(
-          op, mlir::fp8::emitScaledMatmulEpilogue(rewriter, op, sums));
-    }
+    RewritePatternSet patterns(&getContext());
+    mlir::fp8::populateFP8MatmulToCPUPatterns(patterns, target, getOptions());
+    walkAndApplyPatterns(getOperation(), std::move(patterns));
   }
 
-  Blocking blocking;
+  mlir::fp8::CPUMatmulBlocking getOptions() const {
+    return {mr, nr, mc, kc, nc};
+  }
 };
 
 } // namespace
+
+std::string
+mlir::fp8::verifyCPUMatmulBlocking(const Target &target,
+                                   const CPUMatmulBlocking &blocking) {
+  std::string why;
+  (void)resolveBlocking(target, blocking, why);
+  return why;
+}
+
+void mlir::fp8::populateFP8MatmulToCPUPatterns(
+    RewritePatternSet &patterns, const Target &target,
+    const CPUMatmulBlocking &options) {
+  std::string why;
+  FailureOr<Blocking> blocking = resolveBlocking(target, options, why);
+  assert(succeeded(blocking) && "verify the blocking first");
+  patterns.add<ScaledMatmulToCPUKernel>(patterns.getContext(), target,
+                                        *blocking);
+}

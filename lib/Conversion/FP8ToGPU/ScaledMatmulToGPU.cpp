@@ -41,10 +41,11 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "fp8/Conversion/FP8ToNVVM/FP8ToNVVM.h"
+#include "fp8/Conversion/FP8ToGPU/FP8ToGPU.h"
 
 #include "fp8/Conversion/Passes.h"
 #include "fp8/Dialect/FP8/IR/FP8Dialect.h"
+#include "fp8/Dialect/FP8/Utils/Target.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -136,35 +137,18 @@ static int64_t getKBlock(std::optional<ArrayRef<int64_t>> block, unsigned kDim,
   return std::min((*block)[kDim], k);
 }
 
-/// Checks that the GPU kernel supports `op` and plans it; errors name the op.
-static FailureOr<MatmulPlan> planMatmul(ScaledMatmulOp op, GPUChip chip) {
-  if (!chip.hasFP8MmaSync())
-    return op.emitOpError("needs mma.sync on fp8 operands (sm_89 or later) "
-                          "for the GPU lowering");
+/// Plans the kernel of `op`, which `chip`'s kernel must lower
+/// (Target::canLower); errors name the op.
+static FailureOr<MatmulPlan> planMatmul(ScaledMatmulOp op,
+                                        const GPUChip &chip) {
+  std::string why;
+  if (!Target(chip).canLower(op, &why))
+    return op.emitOpError(why);
   auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
-  auto rhsType = cast<RankedTensorType>(op.getRhs().getType());
   auto resultType = cast<RankedTensorType>(op.getResult().getType());
   std::optional<StringRef> lhsName = getMmaTypeName(lhsType.getElementType());
-  std::optional<StringRef> rhsName = getMmaTypeName(rhsType.getElementType());
-  if (!lhsName || !rhsName)
-    return op.emitOpError("has operands of type ")
-           << lhsType.getElementType() << " x " << rhsType.getElementType()
-           << ": the GPU kernel multiplies f8E4M3FN, f8E5M2 and !fp8.hif8 "
-              "(decoded to f16) only (decompose other formats with "
-              "fp8-legalize first)";
-  for (Value value : op->getOperands())
-    if (auto shaped = dyn_cast<ShapedType>(value.getType());
-        shaped && !shaped.hasStaticShape())
-      return op.emitOpError("has dynamic shapes, which the GPU lowering does "
-                            "not support");
-  if (!resultType.hasStaticShape())
-    return op.emitOpError("has dynamic shapes, which the GPU lowering does "
-                          "not support");
-  for (Value scale : {op.getLhsScale(), op.getRhsScale()})
-    if (isa<VectorType>(scale.getType()))
-      return op.emitOpError("has a vector scale; the GPU lowering takes "
-                            "scalar or tensor scales");
-
+  std::optional<StringRef> rhsName = getMmaTypeName(
+      cast<RankedTensorType>(op.getRhs().getType()).getElementType());
   MatmulPlan plan;
   unsigned rank = lhsType.getRank();
   plan.batchShape.assign(lhsType.getShape().begin(),
@@ -175,24 +159,11 @@ static FailureOr<MatmulPlan> planMatmul(ScaledMatmulOp op, GPUChip chip) {
   plan.k = lhsType.getDimSize(rank - 1);
   plan.rhsTransposed = op.getRhsTransposed();
   plan.n = resultType.getDimSize(rank - 1);
-  if (plan.k % 16 != 0)
-    return op.emitOpError("has K = ")
-           << plan.k << "; the GPU kernel needs a multiple of 16";
-  if (!plan.rhsTransposed && plan.n % 16 != 0)
-    return op.emitOpError("has N = ")
-           << plan.n
-           << " with a [K, N] right operand; the GPU kernel needs a multiple "
-              "of 16 (or rhs_transposed)";
   int64_t lhsKBlock = getKBlock(op.getLhsBlock(), rank - 1, plan.k);
   int64_t rhsKBlock = getKBlock(
       op.getRhsBlock(), plan.rhsTransposed ? rank - 1 : rank - 2, plan.k);
   plan.group = std::min(std::gcd(lhsKBlock, rhsKBlock), plan.k);
   if (plan.scalesPerGroup()) {
-    if (plan.group % 32 != 0)
-      return op.emitOpError("has K-blocks of ")
-             << plan.group
-             << " elements; the GPU kernel applies scales per 32-element "
-                "K-slice and needs a multiple of 32";
     plan.blockK = plan.group % 64 == 0 ? 64 : 32;
     plan.warpN = 32;
   }
@@ -751,9 +722,8 @@ static Value toKernelOperand(OpBuilder &b, Location loc, Value value) {
 }
 
 /// Replaces `op` by a launch of a kernel generated into `kernels`.
-static LogicalResult lowerMatmul(ScaledMatmulOp op, const MatmulPlan &plan,
-                                 gpu::GPUModuleOp kernels,
-                                 SymbolTable &kernelSymbols) {
+static void lowerMatmul(ScaledMatmulOp op, const MatmulPlan &plan,
+                        gpu::GPUModuleOp kernels, SymbolTable &kernelSymbols) {
   MLIRContext *context = op.getContext();
   Location loc = op.getLoc();
   OpBuilder b(op);
@@ -825,6 +795,16 @@ static LogicalResult lowerMatmul(ScaledMatmulOp op, const MatmulPlan &plan,
   }
   op->replaceAllUsesWith(replacements);
   op->erase();
+}
+
+LogicalResult mlir::fp8::lowerScaledMatmulToGPU(ScaledMatmulOp op,
+                                                const GPUChip &chip,
+                                                gpu::GPUModuleOp kernels) {
+  FailureOr<MatmulPlan> plan = planMatmul(op, chip);
+  if (failed(plan))
+    return failure();
+  SymbolTable kernelSymbols(kernels);
+  lowerMatmul(op, *plan, kernels, kernelSymbols);
   return success();
 }
 
@@ -837,11 +817,11 @@ struct ConvertFP8MatmulToGPUPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    FailureOr<GPUChip> gpuChip = GPUChip::parse(chip);
-    if (failed(gpuChip)) {
-      module.emitError() << "convert-fp8-matmul-to-gpu: invalid chip '" << chip
-                         << "' (expected sm_<N> or sm_<N>a, e.g. sm_89 or "
-                            "sm_90a)";
+    if (!chip.isGPU()) {
+      module.emitError() << "convert-fp8-matmul-to-gpu: '"
+                         << chip.getValue().str()
+                         << "' is not a GPU chip (expected "
+                         << Target::kGPUSpellings << ")";
       return signalPassFailure();
     }
     SmallVector<std::pair<ScaledMatmulOp, MatmulPlan>> work;
@@ -851,7 +831,7 @@ struct ConvertFP8MatmulToGPUPass
                        "launches kernels from host code");
         return WalkResult::interrupt();
       }
-      FailureOr<MatmulPlan> plan = planMatmul(op, *gpuChip);
+      FailureOr<MatmulPlan> plan = planMatmul(op, chip.getGPU());
       if (failed(plan))
         return WalkResult::interrupt();
       work.emplace_back(op, std::move(*plan));
@@ -872,8 +852,7 @@ struct ConvertFP8MatmulToGPUPass
     }
     SymbolTable kernelSymbols(kernels);
     for (auto &[op, plan] : work)
-      if (failed(lowerMatmul(op, plan, kernels, kernelSymbols)))
-        return signalPassFailure();
+      lowerMatmul(op, plan, kernels, kernelSymbols);
   }
 };
 

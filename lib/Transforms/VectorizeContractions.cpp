@@ -1,15 +1,21 @@
 //===- VectorizeContractions.cpp - Register-tile and vectorize matmuls ----===//
 
-#include "fp8/Dialect/FP8/Transforms/Passes.h"
+#include "fp8/Transforms/Passes.h"
 
 #include "TileAndVectorize.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
 
 namespace mlir::fp8 {
 #define GEN_PASS_DEF_FP8VECTORIZECONTRACTIONSPASS
-#include "fp8/Dialect/FP8/Transforms/Passes.h.inc"
+#include "fp8/Transforms/Passes.h.inc"
 } // namespace mlir::fp8
 
 using namespace mlir;

@@ -1,7 +1,7 @@
 //===- TileAndVectorize.h - Shared by the vectorization passes --*- C++ -*-===//
 
-#ifndef FP8_LIB_DIALECT_FP8_TRANSFORMS_TILEANDVECTORIZE_H
-#define FP8_LIB_DIALECT_FP8_TRANSFORMS_TILEANDVECTORIZE_H
+#ifndef FP8_LIB_TRANSFORMS_TILEANDVECTORIZE_H
+#define FP8_LIB_TRANSFORMS_TILEANDVECTORIZE_H
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/PatternMatch.h"
@@ -19,4 +19,4 @@ LogicalResult tileAndVectorize(RewriterBase &rewriter, linalg::LinalgOp op,
 
 } // namespace mlir::fp8
 
-#endif // FP8_LIB_DIALECT_FP8_TRANSFORMS_TILEANDVECTORIZE_H
+#endif // FP8_LIB_TRANSFORMS_TILEANDVECTORIZE_H
