@@ -18,6 +18,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "FoldScalesUtils.h"
+
 #include "fp8/Dialect/FP8/Transforms/Passes.h"
 #include "fp8/Dialect/FP8/Transforms/Transforms.h"
 
@@ -63,11 +65,6 @@ static bool isBlockedDynamic(const QuantizedOperand &in) {
   return in.block && !in.type.hasStaticShape();
 }
 
-static Value createEmpty(OpBuilder &b, Location loc,
-                         ArrayRef<OpFoldResult> sizes, Type elementType) {
-  return tensor::EmptyOp::create(b, loc, sizes, elementType);
-}
-
 static FailureOr<QuantizedOperand> applyTranspose(const QuantizedOperand &in,
                                                   ArrayRef<int64_t> permutation,
                                                   OpBuilder *b, Location loc) {
@@ -82,18 +79,9 @@ static FailureOr<QuantizedOperand> applyTranspose(const QuantizedOperand &in,
   }
   if (!b)
     return out;
-  auto transpose = [&](Value value) {
-    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(*b, loc, value);
-    applyPermutationToVector(sizes, permutation);
-    Value init =
-        createEmpty(*b, loc, sizes,
-                    cast<RankedTensorType>(value.getType()).getElementType());
-    return linalg::TransposeOp::create(*b, loc, value, init, permutation)
-        ->getResult(0);
-  };
-  out.q = transpose(in.q);
+  out.q = createTranspose(*b, loc, in.q, permutation);
   if (in.block)
-    out.scale = transpose(in.scale);
+    out.scale = createTranspose(*b, loc, in.scale, permutation);
   return out;
 }
 
@@ -226,9 +214,9 @@ static FailureOr<QuantizedOperand> applyBroadcast(const QuantizedOperand &in,
   }
   if (!b)
     return out;
-  Value init =
-      createEmpty(*b, loc, tensor::getMixedSizes(*b, loc, op.getInit()),
-                  in.type.getElementType());
+  Value init = tensor::EmptyOp::create(
+      *b, loc, tensor::getMixedSizes(*b, loc, op.getInit()),
+      in.type.getElementType());
   out.q = linalg::BroadcastOp::create(*b, loc, in.q, init, added)->getResult(0);
   if (in.block) {
     auto scaleType = cast<RankedTensorType>(out.scaleType);
@@ -484,9 +472,7 @@ struct LiftDequantizedContraction
       bias = init;
     }
 
-    SmallVector<int64_t> swapLast =
-        llvm::to_vector(llvm::seq<int64_t>(0, static_cast<int64_t>(rank)));
-    std::swap(swapLast[rank - 1], swapLast[rank - 2]);
+    SmallVector<int64_t> swapLast = getInnermostSwap(rank);
     std::optional<ArrayRef<int64_t>> lhsPermutation;
     if (lhsTransposed)
       lhsPermutation = swapLast;
@@ -500,15 +486,12 @@ struct LiftDequantizedContraction
         *getQuantizedOperand(lhsValue, lhsPermutation, &rewriter);
     QuantizedOperand rhsOperand =
         *getQuantizedOperand(rhsValue, std::nullopt, &rewriter);
-    auto blockAttr = [&](const QuantizedOperand &operand) {
-      return operand.block ? rewriter.getDenseI64ArrayAttr(*operand.block)
-                           : DenseI64ArrayAttr();
-    };
     rewriter.replaceOpWithNewOp<ScaledMatmulOp>(
         op, init.getType(), /*amax=*/Type(), lhsOperand.q, lhsOperand.scale,
         rhsOperand.q, rhsOperand.scale, bias, /*out_scale=*/Value(),
-        blockAttr(lhsOperand), blockAttr(rhsOperand), rhsTransposed,
-        RoundingAttr(), Saturation::none);
+        getBlockAttr(rewriter, lhsOperand.block),
+        getBlockAttr(rewriter, rhsOperand.block), rhsTransposed, RoundingAttr(),
+        Saturation::none);
     return success();
   }
 
