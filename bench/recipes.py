@@ -25,6 +25,10 @@ import subprocess
 import sys
 import tempfile
 
+sys.dont_write_bytecode = True  # leave no __pycache__ in the source tree
+
+from fp8bench.passes import CPU_PIPELINE, FOLD_SCALES, INSERT_CASTS  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODELS = ["mlp-f32", "cnn-f32", "transformer-f32"]
 RECIPES = ["ocp", "hfp8", "hif8"]
@@ -60,7 +64,7 @@ class Tools:
     def run(self, source):
         """The numbers printMemrefF32 printed for `source` (linalg + fp8 on
         tensors) through fp8-cpu-pipeline."""
-        lowered = subprocess.run([self.fp8_opt, source, "--fp8-cpu-pipeline"],
+        lowered = subprocess.run([self.fp8_opt, source, f"--{CPU_PIPELINE}"],
                                  check=True, capture_output=True, text=True)
         out = subprocess.run(
             [self.mlir_runner, "-e", "main", "-entry-point-result=void",
@@ -124,12 +128,12 @@ def main():
                 name = f"{model}.{recipe}.{scaling}"
                 program = os.path.join(workdir, name + ".mlir")
                 tools.opt(inlined,
-                          [f"--fp8-insert-casts=recipe={recipe} "
+                          [f"--{INSERT_CASTS}=recipe={recipe} "
                            f"scaling={scaling}"], program)
                 # fp8-fold-scales, which must not change a bit of the
                 # outputs: both programs run.
                 folded = os.path.join(workdir, name + ".folded.mlir")
-                tools.opt(program, ["--fp8-fold-scales"], folded)
+                tools.opt(program, [f"--{FOLD_SCALES}"], folded)
                 inserted_ops = count_fp8_ops(program)
                 ops = count_fp8_ops(folded)
                 outputs = tools.run(folded)
