@@ -9,7 +9,7 @@ import sys
 from .disasm import inspect_loops
 from .harness import VECTOR, Kernel, Phase, CLOCK_STEPS, program_source
 from .host import cpu_flags
-from .passes import EXPAND_AVX512, UPSTREAM_LOWERING, fp8_lowering
+from .passes import LLVM_AVX512, UPSTREAM_LOWERING, fp8_lowering
 from .report import rate_str, size
 from .runner import Program, run_repeated
 
@@ -120,7 +120,7 @@ def conversion_suite(tools, args, workdir):
             tag = f"hif8_{rounding}" + ("" if sat == "none" else "_" + sat)
             desc = f"encode f32 -> hif8 {rounding}" + ("" if sat == "none" else f" sat={sat}")
             k = kernel(avx, f"enc_{tag}_avx512", "enc", fp8_encode("hif8", rounding, sat),
-                       desc + f" [fp8.convert, {EXPAND_AVX512}]")
+                       desc + f" [fp8.convert, {LLVM_AVX512}]")
             same_as[k.name] = "enc_" + tag
             figures.append(dict(kernel=k, fmt="hif8", rounding=rounding, sat=sat,
                                 stream=s_enc_avx))

@@ -1,10 +1,10 @@
 """Every pass the benchmarks run, by name, in one place: renaming a pass or
 an option of fp8-opt is a one-line change here."""
 
-# fp8-expand's option for the AVX-512BW HiF8 encoder (the binade tables
-# looked up with vpermi2w); fp8-cpu-pipeline{target=avx512} sets it.
+# convert-fp8-to-llvm's option for the AVX-512BW HiF8 encoder (the binade
+# tables looked up with vpermi2w); fp8-cpu-pipeline{target=avx512} sets it.
 # The conversion table's row labels name it too.
-EXPAND_AVX512 = "enable-avx512"
+LLVM_AVX512 = "target=avx512"
 # fp8-opt's CPU pipeline, with its `target` option (the matmul programs).
 CPU_PIPELINE = "fp8-cpu-pipeline"
 # fp8-insert-casts and fp8-fold-scales (bench/recipes.py).
@@ -17,9 +17,10 @@ _TO_LLVM = ["-convert-scf-to-cf", "-expand-strided-metadata", "-lower-affine",
 
 def fp8_lowering(avx512=False):
     """Our lowering of the conversion kernels: the pass list of
-    test/Integration/CPU; with `avx512`, fp8-expand's AVX-512 encoder."""
-    expand = f"-fp8-expand={EXPAND_AVX512}" if avx512 else "-fp8-expand"
-    return [expand, "-convert-fp8-to-llvm"] + _TO_LLVM
+    test/Integration/CPU; with `avx512`, the AVX-512 encoder."""
+    if avx512:
+        return [f"-convert-fp8-to-llvm={LLVM_AVX512}"] + _TO_LLVM
+    return ["-fp8-expand", "-convert-fp8-to-llvm"] + _TO_LLVM
 
 
 # Upstream MLIR 22's only lowering of arith.truncf / arith.extf on f8 types

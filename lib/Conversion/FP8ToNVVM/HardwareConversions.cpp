@@ -14,6 +14,7 @@
 #include "fp8/Dialect/FP8/IR/FP8Dialect.h"
 #include "fp8/Dialect/FP8/Utils/Target.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -32,25 +33,6 @@ static std::optional<::fp8::Format> getHardwareFormat(Type type) {
   if (isa<Float8E5M2Type>(type))
     return ::fp8::Format::F8E5M2;
   return std::nullopt;
-}
-
-static Type withElementType(Type type, Type elementType) {
-  if (auto vector = dyn_cast<VectorType>(type))
-    return vector.clone(elementType);
-  return elementType;
-}
-
-static Value splatConstant(OpBuilder &b, Location loc, Type type,
-                           TypedAttr scalar) {
-  if (auto vector = dyn_cast<VectorType>(type))
-    return arith::ConstantOp::create(b, loc,
-                                     SplatElementsAttr::get(vector, scalar));
-  return arith::ConstantOp::create(b, loc, scalar);
-}
-
-static Value intConstant(OpBuilder &b, Location loc, Type type, int64_t value) {
-  return splatConstant(b, loc, type,
-                       b.getIntegerAttr(getElementTypeOrSelf(type), value));
 }
 
 /// Applies `pairwise` to the elements of `value` (a scalar or a fixed-size
@@ -133,17 +115,18 @@ static Value emitHardwareEncode(OpBuilder &b, Location loc, Value source,
   Value negative =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
                             arith::BitcastOp::create(b, loc, i32Type, source),
-                            intConstant(b, loc, i32Type, 0));
+                            createScalarOrSplatConstant(b, loc, i32Type, 0));
   auto bySign = [&](float x) {
-    return arith::SelectOp::create(b, loc, negative,
-                                   intConstant(b, loc, i8Type, encode(-x)),
-                                   intConstant(b, loc, i8Type, encode(x)));
+    return arith::SelectOp::create(
+        b, loc, negative,
+        createScalarOrSplatConstant(b, loc, i8Type, encode(-x)),
+        createScalarOrSplatConstant(b, loc, i8Type, encode(x)));
   };
   Value magnitude = math::AbsFOp::create(b, loc, source);
   Value overflows = arith::CmpFOp::create(
       b, loc,
       tieOverflows ? arith::CmpFPredicate::OGE : arith::CmpFPredicate::OGT,
-      magnitude, splatConstant(b, loc, f32Type, b.getF32FloatAttr(tie)));
+      magnitude, createScalarOrSplatConstant(b, loc, f32Type, APFloat(tie)));
   codes = arith::SelectOp::create(b, loc, overflows, bySign(INFINITY), codes);
   Value isNaN =
       arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, source, source);
@@ -178,14 +161,16 @@ static Value emitHardwareDecode(OpBuilder &b, Location loc, Value codes,
   unsigned width = resultElementType.getWidth();
   Type intType = withElementType(type, b.getIntegerType(width));
   uint64_t quietNaN = width == 16 ? 0x7E00 : 0x7FC00000;
-  Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
-                                         codes, intConstant(b, loc, type, 0));
+  Value negative =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, codes,
+                            createScalarOrSplatConstant(b, loc, type, 0));
   Value nan = arith::SelectOp::create(
       b, loc, negative,
-      intConstant(
+      createScalarOrSplatConstant(
           b, loc, intType,
           static_cast<int64_t>(quietNaN | (uint64_t{1} << (width - 1)))),
-      intConstant(b, loc, intType, static_cast<int64_t>(quietNaN)));
+      createScalarOrSplatConstant(b, loc, intType,
+                                  static_cast<int64_t>(quietNaN)));
   Value isNaN =
       arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, halves, halves);
   return arith::SelectOp::create(

@@ -91,6 +91,12 @@ bool mlir::fp8::isScaleFloat(Type type) {
          (isa<FloatType>(type) && isNarrowFloat(type));
 }
 
+Type mlir::fp8::withElementType(Type type, Type elementType) {
+  if (auto shaped = dyn_cast<ShapedType>(type))
+    return shaped.clone(elementType);
+  return elementType;
+}
+
 bool mlir::fp8::isBitcastable(Type type) {
   if (auto intType = dyn_cast<IntegerType>(type))
     return intType.isSignless() && intType.getWidth() <= 8;

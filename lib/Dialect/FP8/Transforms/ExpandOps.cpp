@@ -13,6 +13,7 @@
 #include "fp8/Dialect/FP8/Utils/NumericsEmitter.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
@@ -34,24 +35,8 @@ using namespace mlir::fp8;
 // Helpers
 //===----------------------------------------------------------------------===//
 
-/// `type` (a scalar or vector type) with its element type replaced.
-static Type withElementType(Type type, Type elementType) {
-  if (auto vector = dyn_cast<VectorType>(type))
-    return vector.clone(elementType);
-  return elementType;
-}
-
 static unsigned getBitWidth(Type narrowType) {
   return isa<HiF8Type>(narrowType) ? 8 : narrowType.getIntOrFloatBitWidth();
-}
-
-static Value createIntConstant(OpBuilder &b, Location loc, Type type,
-                               int64_t value) {
-  Type elementType = getElementTypeOrSelf(type);
-  TypedAttr attr = b.getIntegerAttr(elementType, value);
-  if (auto vector = dyn_cast<VectorType>(type))
-    attr = SplatElementsAttr::get(vector, attr);
-  return arith::ConstantOp::create(b, loc, attr);
 }
 
 /// `value` reinterpreted as `type` of the same width: arith.bitcast, which
@@ -396,7 +381,7 @@ struct ExpandComputeScale : ExpandPattern<ComputeScaleOp> {
       return createFloatConstant(rewriter, loc, f32Type, v);
     };
     auto i32 = [&](int64_t v) {
-      return createIntConstant(rewriter, loc, i32Type, v);
+      return createScalarOrSplatConstant(rewriter, loc, i32Type, v);
     };
 
     // amax 0, Inf or NaN (unordered): scale 1.

@@ -12,7 +12,7 @@
 
 #include "FoldScalesUtils.h"
 
-#include "fp8/Dialect/FP8/Transforms/Passes.h"
+#include "fp8/Dialect/FP8/Transforms/Transforms.h"
 
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"

@@ -10,7 +10,7 @@
 
 #include "FoldScalesUtils.h"
 
-#include "fp8/Dialect/FP8/Transforms/Passes.h"
+#include "fp8/Dialect/FP8/Transforms/Transforms.h"
 #include "fp8/Dialect/FP8/Utils/ScaledMatmul.h"
 
 #include "mlir/IR/Dominance.h"

@@ -37,6 +37,9 @@ std::optional<::fp8::Format> getFormat(Type type);
 bool isNarrowFloat(Type type);
 /// f32, f16, bf16 or a builtin narrow float: every value is exact in f32.
 bool isScaleFloat(Type type);
+/// `type` (a scalar, or a vector or tensor of scalars) with its element type
+/// replaced by `elementType`.
+Type withElementType(Type type, Type elementType);
 /// Types fp8.bitcast reinterprets: signless integers, floats and !fp8.hif8
 /// of at most 8 bits.
 bool isBitcastable(Type type);
