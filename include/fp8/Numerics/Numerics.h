@@ -18,6 +18,12 @@
 
 namespace fp8 {
 
+// The values of Format, Rounding and Saturation are the project's single
+// definition of these enums: the dialect's attributes (FP8Attrs.td), the C
+// API (fp8-c/Dialect/FP8.h) and the test tools take the same numbers and
+// check them case by case (static_assert in C and C++; the Python tools look
+// the values up by name). Append new cases; never renumber.
+
 /// Every format the project knows. The builtin ones are named as MLIR spells
 /// their types; HiF8 is Huawei's tapered HiFloat8 (docs/HiF8.md).
 enum class Format : uint8_t {
@@ -35,6 +41,7 @@ enum class Format : uint8_t {
   HiF8,
 };
 inline constexpr unsigned kNumFormats = 12;
+static_assert(static_cast<unsigned>(Format::HiF8) + 1 == kNumFormats);
 
 /// All formats, in enum order.
 const std::array<Format, kNumFormats> &allFormats();
@@ -52,12 +59,15 @@ enum class Rounding : uint8_t {
   Stochastic,
 };
 inline constexpr unsigned kNumRoundings = 8;
+static_assert(static_cast<unsigned>(Rounding::Stochastic) + 1 == kNumRoundings);
 
 /// `None`: overflow follows the format's own rules (Inf, or NaN where the
 /// format has no Inf, or max finite where it has neither) and the rounding
 /// direction (see `encode`). `Finite`: overflow and +-Inf become +-max finite;
 /// NaN stays NaN.
 enum class Saturation : uint8_t { None, Finite };
+inline constexpr unsigned kNumSaturations = 2;
+static_assert(static_cast<unsigned>(Saturation::Finite) + 1 == kNumSaturations);
 
 /// How a format spends its special encodings.
 enum class NonFiniteEncoding : uint8_t {
