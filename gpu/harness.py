@@ -24,10 +24,11 @@ import mlir_binary  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SKIP = 77
-# Numerics.h enum values.
-FORMATS = {"e4m3": 0, "e5m2": 1, "hif8": 11}
-NEAREST_EVEN, HYBRID = 0, 6
-SATURATION = {"none": 0, "finite": 1}
+# The numerics shim takes formats and modes by name, as MLIR spells them
+# (it parses them with the numerics library: no copy of its enum values here).
+FORMATS = {"e4m3": b"f8E4M3FN", "e5m2": b"f8E5M2", "hif8": b"hif8"}
+NEAREST_EVEN, HYBRID = b"nearest_even", b"hybrid"
+SATURATION = {"none": b"none", "finite": b"finite"}
 H100_DENSE_FP8_TFLOPS = 989.4  # H100 SXM5, dense (NVIDIA datasheet)
 
 
@@ -46,18 +47,19 @@ def gpu_or_skip():
 def load_numerics(directory):
     """The numerics library through ctypes, built here if needed."""
     lib = os.path.join(directory, "libfp8numerics.so")
-    if not os.path.exists(lib):
+    sources = [os.path.join(ROOT, "include", "fp8", "Numerics", "Numerics.h"),
+               os.path.join(ROOT, "lib", "Numerics", "Numerics.cpp"),
+               os.path.join(ROOT, "gpu", "numerics_shim.cpp")]
+    if not os.path.exists(lib) or os.path.getmtime(lib) < max(map(os.path.getmtime, sources)):
         subprocess.check_call([
             os.environ.get("CXX", "c++"), "-O2", "-std=c++17", "-shared", "-fPIC",
-            "-I", os.path.join(ROOT, "include"),
-            os.path.join(ROOT, "lib", "Numerics", "Numerics.cpp"),
-            os.path.join(ROOT, "gpu", "numerics_shim.cpp"), "-o", lib])
+            "-I", os.path.join(ROOT, "include"), *sources[1:], "-o", lib])
     numerics = ctypes.CDLL(lib)
     # Pointers must not go through ctypes' default int conversion (32 bits).
-    c_int, ptr, size = ctypes.c_int, ctypes.c_void_p, ctypes.c_size_t
-    for name in ("fp8_encode_f32", "fp8_encode_f16"):
-        getattr(numerics, name).argtypes = [c_int, c_int, c_int, ptr, ptr, size]
-    numerics.fp8_decode_f32.argtypes = [c_int, ptr, ptr, size]
+    name, ptr, size = ctypes.c_char_p, ctypes.c_void_p, ctypes.c_size_t
+    for function in ("fp8_encode_f32", "fp8_encode_f16"):
+        getattr(numerics, function).argtypes = [name, name, name, ptr, ptr, size]
+    numerics.fp8_decode_f32.argtypes = [name, ptr, ptr, size]
     return numerics
 
 
@@ -154,14 +156,14 @@ def check(args):
         out = cupy.empty(65536, cupy.uint8)
         conv.call(f"check_f16_to_{fmt}", [cupy.asarray(halves.view(np.float16))], [out])()
         expected = np.empty(65536, np.uint8)
-        numerics.fp8_encode_f16(FORMATS[fmt], NEAREST_EVEN, 0, halves.ctypes.data,
-                                expected.ctypes.data, ctypes.c_size_t(65536))
+        numerics.fp8_encode_f16(FORMATS[fmt], NEAREST_EVEN, SATURATION["none"],
+                                halves.ctypes.data, expected.ctypes.data, ctypes.c_size_t(65536))
         report(f"check_f16_to_{fmt} (every f16)", np.array_equal(out.get(), expected))
     out = cupy.empty(x.size, cupy.uint8)
     conv.call("check_f32_to_hif8", [cupy.asarray(x)], [out])()
     expected = np.empty(x.size, np.uint8)
-    numerics.fp8_encode_f32(FORMATS["hif8"], HYBRID, 0, x.ctypes.data, expected.ctypes.data,
-                            ctypes.c_size_t(x.size))
+    numerics.fp8_encode_f32(FORMATS["hif8"], HYBRID, SATURATION["none"], x.ctypes.data,
+                            expected.ctypes.data, ctypes.c_size_t(x.size))
     report("check_f32_to_hif8 (software path)", np.array_equal(out.get(), expected))
 
     mm = Program(cupy, os.path.join(args.artifacts, "matmuls.mlir"))
@@ -236,8 +238,9 @@ def _codes(np, numerics, fmt, shape, rng):
     """Random operand codes of `fmt` (values ~ N(0, 4)) and their values."""
     x = (rng.standard_normal(int(np.prod(shape))) * 2).astype(np.float32)
     codes = np.empty(x.size, np.uint8)
-    numerics.fp8_encode_f32(FORMATS[fmt], HYBRID if fmt == "hif8" else NEAREST_EVEN, 0,
-                            x.ctypes.data, codes.ctypes.data, ctypes.c_size_t(x.size))
+    numerics.fp8_encode_f32(FORMATS[fmt], HYBRID if fmt == "hif8" else NEAREST_EVEN,
+                            SATURATION["none"], x.ctypes.data, codes.ctypes.data,
+                            ctypes.c_size_t(x.size))
     values = np.empty(x.size, np.float32)
     numerics.fp8_decode_f32(FORMATS[fmt], codes.ctypes.data, values.ctypes.data,
                             ctypes.c_size_t(x.size))

@@ -36,10 +36,30 @@ MlirTypeID mlirFP8HiF8TypeGetTypeID(void) {
   return wrap(mlir::fp8::HiF8Type::getTypeID());
 }
 
-// The C enums mirror the dialect's (and the numerics library's) values.
+// The C enums take the dialect's values (which are the numerics library's,
+// see FP8Dialect.h), so that converting is a cast; one check per case.
+static_assert(static_cast<int>(mlir::fp8::Rounding::nearest_even) ==
+              MlirFP8RoundingNearestEven);
+static_assert(static_cast<int>(mlir::fp8::Rounding::nearest_away) ==
+              MlirFP8RoundingNearestAway);
+static_assert(static_cast<int>(mlir::fp8::Rounding::toward_zero) ==
+              MlirFP8RoundingTowardZero);
+static_assert(static_cast<int>(mlir::fp8::Rounding::upward) ==
+              MlirFP8RoundingUpward);
+static_assert(static_cast<int>(mlir::fp8::Rounding::downward) ==
+              MlirFP8RoundingDownward);
+static_assert(static_cast<int>(mlir::fp8::Rounding::odd) == MlirFP8RoundingOdd);
+static_assert(static_cast<int>(mlir::fp8::Rounding::hybrid) ==
+              MlirFP8RoundingHybrid);
 static_assert(static_cast<int>(mlir::fp8::Rounding::stochastic) ==
               MlirFP8RoundingStochastic);
+static_assert(mlir::fp8::getMaxEnumValForRounding() ==
+              MlirFP8RoundingStochastic);
+static_assert(static_cast<int>(mlir::fp8::Saturation::none) ==
+              MlirFP8SaturationNone);
 static_assert(static_cast<int>(mlir::fp8::Saturation::finite) ==
+              MlirFP8SaturationFinite);
+static_assert(mlir::fp8::getMaxEnumValForSaturation() ==
               MlirFP8SaturationFinite);
 
 bool mlirAttributeIsAFP8Rounding(MlirAttribute attr) {

@@ -6,7 +6,7 @@
 // discarded bits once, decide the rounding from the discarded bits, and
 // assemble the code. The builtin formats differ only in a few descriptor
 // numbers; HiF8's tapered layout needs a per-binade width rule
-// (HIF8.md §4) and its own code assembly.
+// (docs/HiF8.md §4) and its own code assembly.
 //
 //===----------------------------------------------------------------------===//
 
@@ -328,8 +328,8 @@ static constexpr Grid kGrids[kNumFormats] = {
     {-22, 3, 15, 0},   // HiF8 (quantum comes from hif8Quantum)
 };
 
-/// HiF8 mantissa width of binade `e` (HIF8.md §1/§4); above 2^15 the grid is
-/// extended with HiF8's top width (1 bit) to place the overflow threshold.
+/// HiF8 mantissa width of binade `e` (docs/HiF8.md §1/§4); above 2^15 the grid
+/// is extended with HiF8's top width (1 bit) to place the overflow threshold.
 static inline int hif8Width(int e) {
   int a = e < 0 ? -e : e;
   if (e <= -16)
@@ -470,7 +470,7 @@ static uint8_t encodeUnpacked(Format format, const Unpacked &u,
   if (isHiF8) {
     if (rounding == Rounding::Hybrid && (e >= 4 || e <= -4)) {
       // HR: |x| >= 40960 = 1.25 * 2^15 overflows before rounding; below
-      // 2^-23 the TA rule "flush to zero" applies (HIF8.md §4).
+      // 2^-23 the TA rule "flush to zero" applies (docs/HiF8.md §4).
       if (e == 15 && (u.sig << (63 - top)) >= 0xA000000000000000ull)
         return overflowResult(info, negative, rounding, saturation);
       if (e < -23)

@@ -174,7 +174,7 @@ def table(format):
 
 
 def hif8_table():
-    """HiF8's 256 values, indexed by code (shared/spec/HIF8.md)."""
+    """HiF8's 256 values, indexed by code (docs/HiF8.md)."""
     return table("hif8")
 
 

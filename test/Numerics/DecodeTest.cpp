@@ -101,7 +101,7 @@ TEST(HiF8DecodeTest, EveryCodeMatchesTable) {
 }
 
 TEST(HiF8DecodeTest, TableFacts) {
-  // HIF8.md §2.
+  // docs/HiF8.md §2.
   EXPECT_EQ(decode(Format::HiF8, 0x6E), 32768.0);
   EXPECT_EQ(decode(Format::HiF8, 0xEE), -32768.0);
   EXPECT_EQ(decode(Format::HiF8, 0x7E), std::ldexp(1.0, -15));

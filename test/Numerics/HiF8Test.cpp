@@ -1,4 +1,4 @@
-//===- HiF8Test.cpp - HIF8.md's vectors and decisions ---------------------===//
+//===- HiF8Test.cpp - docs/HiF8.md's vectors and decisions ----------------===//
 
 #include "TestSupport.h"
 
@@ -20,7 +20,7 @@ struct Vector {
   uint8_t ta, taFinite, hr;
 };
 
-// HIF8.md §6, verbatim.
+// docs/HiF8.md §6, verbatim.
 TEST(HiF8SpecTest, Section6Vectors) {
   const Vector vectors[] = {
       {1.0f, 0x08, 0x08, 0x08},
@@ -46,7 +46,7 @@ TEST(HiF8SpecTest, Section6Vectors) {
     EXPECT_EQ(encode(H, v.input, Rounding::NearestAway, None), v.ta);
     EXPECT_EQ(encode(H, v.input, Rounding::NearestAway, Finite), v.taFinite);
     EXPECT_EQ(encode(H, v.input, Rounding::Hybrid, None), v.hr);
-    // The reference agrees with the spec too.
+    // The reference agrees with docs/HiF8.md §6 too.
     EXPECT_EQ(ref.encode(fromFloat(v.input), Rounding::NearestAway, None),
               v.ta);
     EXPECT_EQ(ref.encode(fromFloat(v.input), Rounding::NearestAway, Finite),

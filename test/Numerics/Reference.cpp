@@ -207,7 +207,7 @@ Reference::Reference(Format format) : format(format) {
   maxFinite = mags.back();
   hasNaN = info.hasNaN;
   if (format == Format::HiF8) {
-    // The Inf pattern 0x6F sits where 1.1b * 2^15 would be (HIF8.md §4).
+    // The Inf pattern 0x6F sits where 1.1b * 2^15 would be (docs/HiF8.md §4).
     hiExt = 49152.0;
   } else {
     int e = std::ilogb(maxFinite);

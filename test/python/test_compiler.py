@@ -56,6 +56,17 @@ def test_run_pipeline_matches_fp8_opt(pipeline, tmp_path):
     assert fp8mlir.run_pipeline(TOUR, pipeline) == expected[:-1]
 
 
+def test_rounding_names_are_the_dialects():
+    """fp8mlir.ROUNDINGS, the numerics library's names in the order of its
+    enum values, spell #fp8.rounding (whose values are checked against the
+    library at compile time, FP8Dialect.h)."""
+    attrs = ", ".join(f"test.r{i} = #fp8.rounding<{name}>"
+                      for i, name in enumerate(fp8mlir.ROUNDINGS))
+    text = str(fp8mlir.parse(f"module attributes {{{attrs}}} {{}}"))
+    for i, name in enumerate(fp8mlir.ROUNDINGS):
+        assert f"test.r{i} = #fp8.rounding<{name}>" in text
+
+
 def test_run_in_place_and_clone():
     module = fp8mlir.parse(TOUR)
     copy = module.clone()

@@ -98,7 +98,7 @@ def test_formats_and_hif8_table():
     assert (hif8.nan_code, hif8.inf_code) == (0x80, 0x6F)
     table = fp8mlir.hif8_table()
     assert table.shape == (256,) and table.dtype == np.float32
-    # HIF8.md: 0x08 = 1.0, 0x09 = 1.125, 0x41 = 20, 0x64 = 1024, -1.0.
+    # docs/HiF8.md: 0x08 = 1.0, 0x09 = 1.125, 0x41 = 20, 0x64 = 1024, -1.0.
     assert table[[0x00, 0x08, 0x09, 0x41, 0x64, 0x88]].tolist() == [
         0.0, 1.0, 1.125, 20.0, 1024.0, -1.0]
     assert np.isnan(table[0x80]) and table[0x6F] == np.inf

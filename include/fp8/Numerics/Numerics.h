@@ -18,8 +18,14 @@
 
 namespace fp8 {
 
+// The values of Format, Rounding and Saturation are the project's single
+// definition of these enums: the dialect's attributes (FP8Attrs.td), the C
+// API (fp8-c/Dialect/FP8.h) and the test tools take the same numbers and
+// check them case by case (static_assert in C and C++; the Python tools look
+// the values up by name). Append new cases; never renumber.
+
 /// Every format the project knows. The builtin ones are named as MLIR spells
-/// their types; HiF8 is Huawei's tapered HiFloat8 (shared/spec/HIF8.md).
+/// their types; HiF8 is Huawei's tapered HiFloat8 (docs/HiF8.md).
 enum class Format : uint8_t {
   F8E4M3FN,
   F8E5M2,
@@ -35,12 +41,13 @@ enum class Format : uint8_t {
   HiF8,
 };
 inline constexpr unsigned kNumFormats = 12;
+static_assert(static_cast<unsigned>(Format::HiF8) + 1 == kNumFormats);
 
 /// All formats, in enum order.
 const std::array<Format, kNumFormats> &allFormats();
 
-/// Rounding modes (DESIGN.md §3). `Hybrid` is HiF8's HR; `Stochastic` takes
-/// caller-supplied random bits.
+/// Rounding modes (docs/Design.md §3). `Hybrid` is HiF8's HR; `Stochastic`
+/// takes caller-supplied random bits.
 enum class Rounding : uint8_t {
   NearestEven,
   NearestAway,
@@ -52,12 +59,15 @@ enum class Rounding : uint8_t {
   Stochastic,
 };
 inline constexpr unsigned kNumRoundings = 8;
+static_assert(static_cast<unsigned>(Rounding::Stochastic) + 1 == kNumRoundings);
 
 /// `None`: overflow follows the format's own rules (Inf, or NaN where the
 /// format has no Inf, or max finite where it has neither) and the rounding
 /// direction (see `encode`). `Finite`: overflow and +-Inf become +-max finite;
 /// NaN stays NaN.
 enum class Saturation : uint8_t { None, Finite };
+inline constexpr unsigned kNumSaturations = 2;
+static_assert(static_cast<unsigned>(Saturation::Finite) + 1 == kNumSaturations);
 
 /// How a format spends its special encodings.
 enum class NonFiniteEncoding : uint8_t {
@@ -66,7 +76,7 @@ enum class NonFiniteEncoding : uint8_t {
   NegZeroNaN, ///< 0x80 is the only NaN, no -0, no Inf (the "FNUZ" formats)
   AllOnesNaN, ///< unsigned, 0xFF is NaN, no zero, no Inf (E8M0FNU)
   FiniteOnly, ///< no NaN, no Inf (the MX sub-byte formats)
-  HiF8,       ///< 0x80 NaN, 0x6F/0xEF +-Inf, one zero (HIF8.md §2)
+  HiF8,       ///< 0x80 NaN, 0x6F/0xEF +-Inf, one zero (docs/HiF8.md §2)
 };
 
 /// Static description of a format.
@@ -117,7 +127,7 @@ std::optional<Saturation> parseSaturation(std::string_view name);
 
 /// Whether `rounding` is defined for results of `format`: `Hybrid` only for
 /// HiF8; HiF8 takes NearestAway, Hybrid, TowardZero, NearestEven and
-/// Stochastic (HIF8.md §5); the other formats take every mode but Hybrid.
+/// Stochastic (docs/HiF8.md §5); the other formats take every mode but Hybrid.
 bool isRoundingSupported(Format format, Rounding rounding);
 /// NearestEven for the builtin formats, NearestAway (TA) for HiF8.
 Rounding getDefaultRounding(Format format);
@@ -174,12 +184,12 @@ bool isNaNCode(Format format, uint8_t code);
 /// (f8E8M0FNU, HiF8 denormals); between 0 and the smallest value it gives the
 /// smallest value.
 ///
-/// Hybrid (HiF8's HR, HIF8.md §4) is defined for Binary32 (SR14), Binary16
+/// Hybrid (HiF8's HR, docs/HiF8.md §4) is defined for Binary32 (SR14), Binary16
 /// and BFloat16 (SR2) sources; for a Binary64 source it is TA (NearestAway),
 /// and for the builtin formats it is NearestEven (`isRoundingSupported` is
 /// false there). T is taken from the source's stored mantissa bits, F from the
 /// exact value's discarded fraction (the same thing except for binary16
-/// subnormals). This project's reading of a point HIF8.md leaves open: HR,
+/// subnormals). This project's reading of a point docs/HiF8.md leaves open: HR,
 /// like TA, flushes |x| < 2^-23 to 0 (the SR rule would otherwise round e.g.
 /// 2^-24, whose F = 0x1000 >= T = 0, up to 2^-22).
 ///
@@ -214,7 +224,7 @@ uint8_t encodeHalfBits(Format format, uint16_t bits, Source source,
                        uint32_t randomBits = 0);
 
 //===----------------------------------------------------------------------===//
-// Scaling (DESIGN.md §3: scales are decode scales)
+// Scaling (docs/Design.md §3: scales are decode scales)
 //===----------------------------------------------------------------------===//
 
 /// encode(x / scale) with the division done in binary32, round to nearest

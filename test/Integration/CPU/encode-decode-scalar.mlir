@@ -1,7 +1,7 @@
 // The scalar path: fp8.convert on scalars (one element per loop iteration),
 // expanded by fp8-expand and lowered to LLVM, against the numerics library,
 // bit for bit, for a sample of formats, sources, rounding and saturation
-// modes (the vector path is covered exhaustively by encode-decode-*.mlir).
+// modes (the vector path is covered exhaustively by encode-decode-*.test).
 //
 // RUN: fp8-opt %s -fp8-expand -convert-fp8-to-llvm -convert-scf-to-cf \
 // RUN:   -expand-strided-metadata -lower-affine -convert-to-llvm \

@@ -1,47 +1,64 @@
 #!/usr/bin/env python3
-"""Generates the encode/decode integration tests of test/Integration/CPU.
+"""Writes the encode/decode integration test programs of test/Integration/CPU.
 
-One file per format, encode-decode-<format>.mlir: every rounding mode the
-format takes x both saturations from f32 (a boundary-rich set plus random
-values), f16 and bf16 (every bit pattern), f64 (a smaller set), and the
-decode of all its codes. The compiled code (fp8.convert on vector<16x...>,
-expanded by fp8-expand and lowered to LLVM) is compared bit for bit with the
-numerics library by the test runtime (test/lib/Runtime), which prints one
-"mismatches: N" line per check.
+One program per format, encode-decode-<format>.mlir, run by
+encode-decode-<format>.test: every rounding mode the format takes x both
+saturations from f32 (a boundary-rich set plus random values), f16 and bf16
+(every bit pattern), f64 (a smaller set), and the decode of all its codes.
+The compiled code (fp8.convert on vector<16x...>, expanded by fp8-expand and
+lowered to LLVM) is compared bit for bit with the numerics library by the
+test runtime (test/lib/Runtime), which prints one "mismatches: N" line per
+check; the program's CHECK lines expect 0 for each.
 
-Usage: generate-encode-decode-tests.py [output directory]
+The programs pass formats and modes to the runtime as the numerics
+library's enum values, which this script asks the runtime for by name.
+
+Usage: generate-encode-decode-tests.py --runtime LIBRARY OUTPUT_DIR [FORMAT...]
+  LIBRARY  the test runtime (libfp8_test_runtime.so)
+  FORMAT   file stems below (default: all)
 """
 
+import argparse
+import ctypes
 import os
-import sys
 
-# Numerics.h enum values.
 FORMATS = [
-    # (MLIR type, numerics Format value, file stem, bit width)
-    ("f8E4M3FN", 0, "f8E4M3FN", 8),
-    ("f8E5M2", 1, "f8E5M2", 8),
-    ("f8E4M3FNUZ", 2, "f8E4M3FNUZ", 8),
-    ("f8E5M2FNUZ", 3, "f8E5M2FNUZ", 8),
-    ("f8E4M3B11FNUZ", 4, "f8E4M3B11FNUZ", 8),
-    ("f8E3M4", 5, "f8E3M4", 8),
-    ("f8E4M3", 6, "f8E4M3", 8),
-    ("f8E8M0FNU", 7, "f8E8M0FNU", 8),
-    ("f6E2M3FN", 8, "f6E2M3FN", 6),
-    ("f6E3M2FN", 9, "f6E3M2FN", 6),
-    ("f4E2M1FN", 10, "f4E2M1FN", 4),
-    ("!fp8.hif8", 11, "hif8", 8),
+    # (MLIR type, file stem, bit width)
+    ("f8E4M3FN", "f8E4M3FN", 8),
+    ("f8E5M2", "f8E5M2", 8),
+    ("f8E4M3FNUZ", "f8E4M3FNUZ", 8),
+    ("f8E5M2FNUZ", "f8E5M2FNUZ", 8),
+    ("f8E4M3B11FNUZ", "f8E4M3B11FNUZ", 8),
+    ("f8E3M4", "f8E3M4", 8),
+    ("f8E4M3", "f8E4M3", 8),
+    ("f8E8M0FNU", "f8E8M0FNU", 8),
+    ("f6E2M3FN", "f6E2M3FN", 6),
+    ("f6E3M2FN", "f6E3M2FN", 6),
+    ("f4E2M1FN", "f4E2M1FN", 4),
+    ("!fp8.hif8", "hif8", 8),
 ]
-ROUNDINGS = {
-    "nearest_even": 0,
-    "nearest_away": 1,
-    "toward_zero": 2,
-    "upward": 3,
-    "downward": 4,
-    "odd": 5,
-    "hybrid": 6,
-    "stochastic": 7,
-}
-SATURATIONS = {"none": 0, "finite": 1}
+ROUNDINGS = ["nearest_even", "nearest_away", "toward_zero", "upward",
+             "downward", "odd", "hybrid", "stochastic"]
+SATURATIONS = ["none", "finite"]
+
+
+class EnumValues:
+    """The numerics library's enum values, by name, from the test runtime."""
+
+    def __init__(self, runtime):
+        library = ctypes.CDLL(runtime)
+        self.lookups = {}
+        for kind in ("format", "rounding", "saturation"):
+            lookup = getattr(library, f"fp8rt_{kind}_value")
+            lookup.argtypes = [ctypes.c_char_p]
+            lookup.restype = ctypes.c_int32
+            self.lookups[kind] = lookup
+
+    def __call__(self, kind, name):
+        value = self.lookups[kind](name.encode())
+        if value < 0:
+            raise SystemExit(f"the numerics library has no {kind} '{name}'")
+        return value
 
 BUILTIN_MODES = ["nearest_even", "nearest_away", "toward_zero", "upward",
                  "downward", "odd", "stochastic"]
@@ -183,16 +200,16 @@ COUNTS = {"f32": F32_COUNT, "f64": F64_COUNT, "f16": HALF_COUNT,
           "bf16": HALF_COUNT}
 
 
-def main_function(mlir_type, number, checks):
+def main_function(format_name, values, checks):
     lines = []
     emit = lines.append
     emit("func.func @main() {")
-    emit(f"  %format = arith.constant {number} : i32")
-    for name, value in ROUNDINGS.items():
+    emit(f"  %format = arith.constant {values('format', format_name)} : i32")
+    for name in ROUNDINGS:
         if any(r == name for _, r, _ in checks):
-            emit(f"  %{name} = arith.constant {value} : i32")
-    for name, value in SATURATIONS.items():
-        emit(f"  %{name} = arith.constant {value} : i32")
+            emit(f"  %{name} = arith.constant {values('rounding', name)} : i32")
+    for name in SATURATIONS:
+        emit(f"  %{name} = arith.constant {values('saturation', name)} : i32")
     sources = []
     for source, _, _ in checks:
         if source not in sources:
@@ -252,34 +269,16 @@ def check_lines(name, checks):
     return "\n".join(lines) + "\n"
 
 
-def generate(mlir_type, number, stem, width):
+def generate(mlir_type, stem, width, values):
     checks = plan(stem)
     name = "hif8" if stem == "hif8" else mlir_type
     out = []
-    out.append(f"""// GENERATED by generate-encode-decode-tests.py: do not edit.
+    out.append(f"""// GENERATED by generate-encode-decode-tests.py for encode-decode-{stem}.test.
 //
 // {name}: the compiled encode (fp8.convert on vectors, expanded by fp8-expand
 // and lowered to LLVM) of f32 (boundary-rich and random), f16 and bf16 (every
 // pattern) and f64 inputs under every rounding and saturation mode, and the
 // decode of every code, against the numerics library, bit for bit.
-//
-// RUN: fp8-opt %s -fp8-expand -convert-fp8-to-llvm -convert-scf-to-cf \\
-// RUN:   -expand-strided-metadata -lower-affine -convert-to-llvm \\
-// RUN:   -reconcile-unrealized-casts \\
-// RUN: | mlir-runner -e main -entry-point-result=void -O2 \\
-// RUN:   -shared-libs=%mlir_c_runner_utils,%fp8_test_runtime \\
-// RUN: | FileCheck %s
-""")
-    if stem == "hif8":
-        out.append("""//
-// With AVX-512 (the binade tables looked up with vpermi2w):
-// RUN: %if avx512 %{ fp8-opt %s -convert-fp8-to-llvm=target=avx512 \\
-// RUN:   -convert-scf-to-cf \\
-// RUN:   -expand-strided-metadata -lower-affine -convert-to-llvm \\
-// RUN:   -reconcile-unrealized-casts \\
-// RUN: | mlir-runner -e main -entry-point-result=void -O2 \\
-// RUN:   -shared-libs=%mlir_c_runner_utils,%fp8_test_runtime \\
-// RUN: | FileCheck %s %}
 """)
     out.append("\n")
     out.append(check_lines(name, checks))
@@ -292,17 +291,30 @@ def generate(mlir_type, number, stem, width):
     out.append("\n")
     out.append(decode_function(mlir_type, width))
     out.append("\n")
-    out.append(main_function(mlir_type, number, checks))
+    out.append(main_function(name, values, checks))
     return "".join(out)
 
 
 def main():
-    directory = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(
-        os.path.abspath(__file__))
-    for mlir_type, number, stem, width in FORMATS:
-        path = os.path.join(directory, f"encode-decode-{stem}.mlir")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runtime", required=True,
+                        help="the test runtime library (libfp8_test_runtime)")
+    parser.add_argument("directory", help="where to write the programs")
+    parser.add_argument("formats", nargs="*", metavar="format",
+                        help="file stems of the formats (default: all)")
+    args = parser.parse_args()
+    stems = [stem for _, stem, _ in FORMATS]
+    for stem in args.formats:
+        if stem not in stems:
+            parser.error(f"unknown format {stem!r}; expected one of "
+                         f"{', '.join(stems)}")
+    values = EnumValues(args.runtime)
+    for mlir_type, stem, width in FORMATS:
+        if args.formats and stem not in args.formats:
+            continue
+        path = os.path.join(args.directory, f"encode-decode-{stem}.mlir")
         with open(path, "w") as f:
-            f.write(generate(mlir_type, number, stem, width))
+            f.write(generate(mlir_type, stem, width, values))
 
 
 if __name__ == "__main__":

@@ -13,7 +13,9 @@
 //
 // followed, on failure, by the first few mismatching inputs. Formats,
 // rounding and saturation modes are passed as the numerics library's enum
-// values (Numerics.h: Format, Rounding, Saturation).
+// values (Numerics.h: Format, Rounding, Saturation); test generators get
+// them from fp8rt_{format,rounding,saturation}_value by name, and each check
+// prints the names of the values it received.
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,8 +27,10 @@
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <random>
 #include <vector>
 
@@ -72,12 +76,26 @@ double bitsDouble(uint64_t bits) {
   return x;
 }
 
-Format toFormat(int32_t format) { return static_cast<Format>(format); }
+/// `value` as an enum with `count` cases; a value out of range (a test
+/// program out of step with Numerics.h) aborts with a message.
+template <typename Enum>
+Enum toEnum(int32_t value, unsigned count, const char *what) {
+  if (value < 0 || static_cast<uint32_t>(value) >= count) {
+    std::fprintf(stderr, "fp8_test_runtime: %d is not a %s (0..%u)\n", value,
+                 what, count - 1);
+    std::abort();
+  }
+  return static_cast<Enum>(value);
+}
+Format toFormat(int32_t format) {
+  return toEnum<Format>(format, fp8::kNumFormats, "format");
+}
 Rounding toRounding(int32_t rounding) {
-  return static_cast<Rounding>(rounding);
+  return toEnum<Rounding>(rounding, fp8::kNumRoundings, "rounding mode");
 }
 Saturation toSaturation(int32_t saturation) {
-  return static_cast<Saturation>(saturation);
+  return toEnum<Saturation>(saturation, fp8::kNumSaturations,
+                            "saturation mode");
 }
 const char *formatName(int32_t format) {
   return fp8::getFormatInfo(toFormat(format)).name;
@@ -375,6 +393,22 @@ int describeHalf(char *buf, size_t size, uint16_t x) {
 //===----------------------------------------------------------------------===//
 
 extern "C" {
+
+/// The enum value of a format, rounding or saturation mode named as MLIR
+/// spells it ("f8E4M3FN", "hif8"; "nearest_even"; "finite"), or -1 for an
+/// unknown name: what test generators pass to the checkers below.
+MLIR_CRUNNERUTILS_EXPORT int32_t fp8rt_format_value(const char *name) {
+  std::optional<Format> format = fp8::parseFormat(name);
+  return format ? static_cast<int32_t>(*format) : -1;
+}
+MLIR_CRUNNERUTILS_EXPORT int32_t fp8rt_rounding_value(const char *name) {
+  std::optional<Rounding> rounding = fp8::parseRounding(name);
+  return rounding ? static_cast<int32_t>(*rounding) : -1;
+}
+MLIR_CRUNNERUTILS_EXPORT int32_t fp8rt_saturation_value(const char *name) {
+  std::optional<Saturation> saturation = fp8::parseSaturation(name);
+  return saturation ? static_cast<int32_t>(*saturation) : -1;
+}
 
 /// Boundary-rich binary32 inputs for `format` (every grid point, midpoint
 /// and quarter point +-3 ulps, both signs; the source's powers of two,

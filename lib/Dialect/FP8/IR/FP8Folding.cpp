@@ -30,7 +30,7 @@ template <typename T> struct Elements {
 };
 
 /// Maps the row-major index of an element to the row-major index of its
-/// scale under a block shape (DESIGN.md §3).
+/// scale under a block shape (docs/Design.md §3).
 class BlockIndexer {
 public:
   BlockIndexer(ArrayRef<int64_t> shape, std::optional<ArrayRef<int64_t>> block)

@@ -44,6 +44,31 @@ Type withElementType(Type type, Type elementType);
 /// of at most 8 bits.
 bool isBitcastable(Type type);
 
+// The attributes' enums take their values from the numerics library's, the
+// source of truth (FP8Attrs.td), so that converting is a cast.
+static_assert(static_cast<int>(Rounding::nearest_even) ==
+              static_cast<int>(::fp8::Rounding::NearestEven));
+static_assert(static_cast<int>(Rounding::nearest_away) ==
+              static_cast<int>(::fp8::Rounding::NearestAway));
+static_assert(static_cast<int>(Rounding::toward_zero) ==
+              static_cast<int>(::fp8::Rounding::TowardZero));
+static_assert(static_cast<int>(Rounding::upward) ==
+              static_cast<int>(::fp8::Rounding::Upward));
+static_assert(static_cast<int>(Rounding::downward) ==
+              static_cast<int>(::fp8::Rounding::Downward));
+static_assert(static_cast<int>(Rounding::odd) ==
+              static_cast<int>(::fp8::Rounding::Odd));
+static_assert(static_cast<int>(Rounding::hybrid) ==
+              static_cast<int>(::fp8::Rounding::Hybrid));
+static_assert(static_cast<int>(Rounding::stochastic) ==
+              static_cast<int>(::fp8::Rounding::Stochastic));
+static_assert(getMaxEnumValForRounding() + 1 == ::fp8::kNumRoundings);
+static_assert(static_cast<int>(Saturation::none) ==
+              static_cast<int>(::fp8::Saturation::None));
+static_assert(static_cast<int>(Saturation::finite) ==
+              static_cast<int>(::fp8::Saturation::Finite));
+static_assert(getMaxEnumValForSaturation() + 1 == ::fp8::kNumSaturations);
+
 inline ::fp8::Rounding toNumerics(Rounding rounding) {
   return static_cast<::fp8::Rounding>(rounding);
 }

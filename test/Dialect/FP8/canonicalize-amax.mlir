@@ -1,4 +1,4 @@
-// RUN: fp8-opt %s -canonicalize -split-input-file | FileCheck %s
+// RUN: fp8-opt %s -canonicalize="test-convergence" -split-input-file | FileCheck %s
 
 // Constant fp8.amax folds; a NaN makes its block's amax NaN.
 

@@ -1,4 +1,4 @@
-// RUN: fp8-opt %s -canonicalize -split-input-file | FileCheck %s
+// RUN: fp8-opt %s -canonicalize="test-convergence" -split-input-file | FileCheck %s
 
 // Constant fp8.bitcast folds to builtin types; HiF8 keeps its bitcast.
 

@@ -1,4 +1,4 @@
-// RUN: fp8-opt %s -canonicalize -split-input-file | FileCheck %s
+// RUN: fp8-opt %s -canonicalize="test-convergence" -split-input-file | FileCheck %s
 
 // Constant fp8.convert folds through the numerics library.
 
@@ -47,7 +47,7 @@ func.func @stochastic() -> tensor<4xf8E4M3FN> {
 
 // -----
 
-// The vectors of spec/HIF8.md §6: 1.0, -1.0, 1.0625, 18, 20, 100, 0.3, 32768,
+// The vectors of docs/HiF8.md §6: 1.0, -1.0, 1.0625, 18, 20, 100, 0.3, 32768,
 // 40959, 40960, 3 * 2^-23, 2^-23, 2^-24, NaN, +Inf. HiF8 folds to an i8
 // payload plus fp8.bitcast.
 // CHECK-LABEL: func @f32_to_hif8
