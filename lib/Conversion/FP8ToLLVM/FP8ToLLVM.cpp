@@ -24,8 +24,18 @@ namespace mlir::fp8 {
 using namespace mlir;
 using namespace mlir::fp8;
 
+/// An arith.bitcast to or from a narrow float (fp8-expand wraps its codes
+/// in them): the lowering's to remove, as the types it casts between become
+/// integers.
+static bool isNarrowFloatBitcast(Operation *op) {
+  return isa<arith::BitcastOp>(op) &&
+         (isNarrowFloat(getElementTypeOrSelf(op->getOperand(0))) ||
+          isNarrowFloat(getElementTypeOrSelf(op->getResult(0))));
+}
+
 bool mlir::fp8::isUnloweredNarrowConversion(Operation *op) {
-  return isa<FP8Dialect>(op->getDialect()) || isArithNarrowFloatCast(op);
+  return isa<FP8Dialect>(op->getDialect()) || isArithNarrowFloatCast(op) ||
+         isNarrowFloatBitcast(op);
 }
 
 LogicalResult mlir::fp8::applyNarrowConversionLowering(
@@ -51,20 +61,25 @@ LogicalResult mlir::fp8::applyNarrowConversionLowering(
 
 namespace {
 
-/// fp8.bitcast: both sides are integers of one width once narrow floats and
-/// HiF8 are converted, so it usually vanishes.
-struct BitcastOpLowering : ConvertOpToLLVMPattern<BitcastOp> {
-  using ConvertOpToLLVMPattern::ConvertOpToLLVMPattern;
+/// fp8.bitcast, and arith.bitcast to or from a narrow float: both sides are
+/// integers of one width once narrow floats and HiF8 are converted, so it
+/// usually vanishes.
+template <typename BitcastOpTy>
+struct BitcastOpLowering : ConvertOpToLLVMPattern<BitcastOpTy> {
+  using ConvertOpToLLVMPattern<BitcastOpTy>::ConvertOpToLLVMPattern;
+  using OpAdaptor = typename BitcastOpTy::Adaptor;
 
   LogicalResult
-  matchAndRewrite(BitcastOp op, OpAdaptor adaptor,
+  matchAndRewrite(BitcastOpTy op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     if (isa<TensorType>(op.getType()))
       return rewriter.notifyMatchFailure(op, "operates on tensors");
-    Type resultType = getTypeConverter()->convertType(op.getType());
+    if (isa<arith::BitcastOp>(op) && !isNarrowFloatBitcast(op))
+      return rewriter.notifyMatchFailure(op, "no narrow float involved");
+    Type resultType = this->getTypeConverter()->convertType(op.getType());
     if (!resultType)
       return rewriter.notifyMatchFailure(op, "result type not convertible");
-    Value in = adaptor.getIn();
+    Value in = adaptor.getOperands().front();
     if (in.getType() == resultType)
       rewriter.replaceOp(op, in);
     else
@@ -132,7 +147,9 @@ void mlir::fp8::populateFP8ToLLVMConversionPatterns(
     LLVMTypeConverter &converter, RewritePatternSet &patterns,
     const EmitterOptions &emitter) {
   populateFP8TypeConversions(converter);
-  patterns.add<BitcastOpLowering>(converter);
+  patterns
+      .add<BitcastOpLowering<BitcastOp>, BitcastOpLowering<arith::BitcastOp>>(
+          converter);
   populateFP8ExpandOpsPatterns(patterns, emitter);
   populateArithNarrowFloatExpandPatterns(patterns, emitter);
 }
