@@ -7,7 +7,9 @@ include "fp8/Dialect/FP8/IR/FP8Attrs.td"
 include "fp8/Dialect/FP8/IR/FP8Base.td"
 include "fp8/Dialect/FP8/IR/FP8Types.td"
 include "mlir/IR/CommonTypeConstraints.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/TilingInterface.td"
 include "mlir/Interfaces/VectorInterfaces.td"
 
 //===----------------------------------------------------------------------===//
@@ -283,7 +285,17 @@ def FP8_ComputeScaleOp : FP8_Op<"compute_scale", [Pure, ElementwiseMappable]> {
 //===----------------------------------------------------------------------===//
 
 def FP8_ScaledMatmulOp : FP8_Op<"scaled_matmul",
-    [Pure, AttrSizedOperandSegments]> {
+    [Pure, AttrSizedOperandSegments,
+     DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface,
+         ["reifyResultShapes"]>,
+     DeclareOpInterfaceMethods<TilingInterface,
+         ["getLoopIteratorTypes", "getIterationDomain",
+          "getTiledImplementation", "getResultTilePosition",
+          "generateResultTileValue", "getIterationDomainTileFromResultTile",
+          "isOpFusableWithConsumerSlice"]>,
+     DeclareOpInterfaceMethods<PartialReductionOpInterface,
+         ["generateInitialTensorForPartialReduction", "tileToPartialReduction",
+          "mergeReductions", "getPartialResultTilePosition"]>]> {
   let summary = "Matrix multiplication of scaled narrow operands";
   let description = [{
     `D[b, m, n] = sum_k dequant(lhs)[b, m, k] * dequant(rhs)[b, k, n]`,
@@ -301,6 +313,29 @@ def FP8_ScaledMatmulOp : FP8_Op<"scaled_matmul",
 
     The order of the f32 additions is not specified; lowerings apply block
     scales once per K-block.
+
+    Tiling: the op implements `TilingInterface` over the iteration domain
+    `[batch..., M, N, K]` (K is the reduction), so upstream tiling and
+    tile-and-fuse (`transform.structured.tile_using_for`,
+    `tile_using_forall`, `fuse`, `fuse_into_containing_op`) apply to it. A
+    tile is an `fp8.scaled_matmul` on slices of the operands, their scales
+    and the bias, with the same attributes; a tile along batch, M and N
+    computes its elements exactly as the untiled op does (same K reduction,
+    bias and conversion). Along a dimension with scale blocks a tile must
+    start at a block boundary (its scales are then the blocks it overlaps) or
+    lie inside one block: tile by a multiple or a divisor of the block size,
+    or the tiling fails with an error saying where. K is tiled only by
+    partial reduction (`PartialReductionOpInterface`,
+    `transform.structured.tile_reduction_using_for`): a loop over K tiles adds
+    each tile's f32 product (a tile without bias or output conversion) to
+    f32 sums, then one `linalg.generic` adds the bias and converts the sums
+    to the result type. This reassociates the f32 additions, as the
+    unspecified order allows. Tiling K with a full-reduction tiling (such as
+    `tile_using_for`) is an error: the op is not destination-style, so each K
+    tile would overwrite the others. An op with an `amax` result is not tiled
+    (amax reduces the whole result); fused as a producer into a consumer's
+    tile, it yields a tile without `amax` and stays for its `amax` user.
+    Dynamic shapes are supported (result shapes reify from the operands).
 
     Example (DeepSeek-style 1x128 activations, 128x128 weights):
 
