@@ -21,6 +21,7 @@
 #include "GPUMatmulKernelBuilder.h"
 #include "fp8/Conversion/Passes.h"
 #include "fp8/Dialect/FP8/IR/FP8Dialect.h"
+#include "fp8/Dialect/FP8/Utils/ScaledMatmul.h"
 #include "fp8/Dialect/FP8/Utils/Target.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -33,8 +34,6 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/SymbolTable.h"
 #include "llvm/ADT/STLExtras.h"
-
-#include <numeric>
 
 namespace mlir::fp8 {
 #define GEN_PASS_DEF_CONVERTFP8MATMULTOGPUPASS
@@ -62,14 +61,6 @@ static NVVM::WGMMATypes getWgmmaType(StringRef name) {
                           : NVVM::WGMMATypes::f16;
 }
 
-/// The K-block of a scale operand: the block's entry along K, or all of K.
-static int64_t getKBlock(std::optional<ArrayRef<int64_t>> block, unsigned kDim,
-                         int64_t k) {
-  if (!block)
-    return k;
-  return std::min((*block)[kDim], k);
-}
-
 /// Plans the kernel of `op`, which `chip`'s kernel must lower
 /// (Target::canLower); errors name the op.
 static FailureOr<GPUMatmulPlan> planMatmul(ScaledMatmulOp op,
@@ -92,10 +83,7 @@ static FailureOr<GPUMatmulPlan> planMatmul(ScaledMatmulOp op,
   plan.k = lhsType.getDimSize(rank - 1);
   plan.rhsTransposed = op.getRhsTransposed();
   plan.n = resultType.getDimSize(rank - 1);
-  int64_t lhsKBlock = getKBlock(op.getLhsBlock(), rank - 1, plan.k);
-  int64_t rhsKBlock = getKBlock(
-      op.getRhsBlock(), plan.rhsTransposed ? rank - 1 : rank - 2, plan.k);
-  plan.group = std::min(std::gcd(lhsKBlock, rhsKBlock), plan.k);
+  plan.group = getScaleGroupAlongK(op);
   if (plan.scalesPerGroup()) {
     plan.blockK = plan.group % 64 == 0 ? 64 : 32;
     plan.warpN = 32;

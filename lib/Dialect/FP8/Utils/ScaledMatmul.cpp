@@ -7,6 +7,8 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/TypeUtilities.h"
 
+#include <numeric>
+
 using namespace mlir;
 using namespace mlir::fp8;
 
@@ -20,6 +22,19 @@ Value mlir::fp8::emitToF32(OpBuilder &builder, Location loc, Value value) {
   if (isNarrowFloat(element))
     return ConvertOp::create(builder, loc, result, value);
   return arith::ExtFOp::create(builder, loc, result, value);
+}
+
+int64_t mlir::fp8::getScaleGroupAlongK(ScaledMatmulOp op) {
+  auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
+  unsigned rank = lhsType.getRank();
+  int64_t k = lhsType.getDimSize(rank - 1);
+  auto kBlock = [&](std::optional<ArrayRef<int64_t>> block, unsigned kDim) {
+    return block ? std::min((*block)[kDim], k) : k;
+  };
+  unsigned rhsKDim = op.getRhsTransposed() ? rank - 1 : rank - 2;
+  return std::min(std::gcd(kBlock(op.getLhsBlock(), rank - 1),
+                           kBlock(op.getRhsBlock(), rhsKDim)),
+                  k);
 }
 
 void mlir::fp8::getScaledMatmulContraction(

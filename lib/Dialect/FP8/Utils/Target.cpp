@@ -3,10 +3,9 @@
 #include "fp8/Dialect/FP8/Utils/Target.h"
 
 #include "fp8/Dialect/FP8/IR/FP8Dialect.h"
+#include "fp8/Dialect/FP8/Utils/ScaledMatmul.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/raw_ostream.h"
-
-#include <numeric>
 
 using namespace mlir;
 using namespace mlir::fp8;
@@ -65,13 +64,6 @@ raw_ostream &mlir::fp8::operator<<(raw_ostream &os, const Target &target) {
 // Supported sets
 //===----------------------------------------------------------------------===//
 
-/// The K-block of an operand's scale: its block's entry along `kDim`, or all
-/// of K.
-static int64_t getKBlock(std::optional<ArrayRef<int64_t>> block, unsigned kDim,
-                         int64_t k) {
-  return block ? std::min((*block)[kDim], k) : k;
-}
-
 /// The tensor-core kernel of convert-fp8-matmul-to-gpu: mma.sync or wgmma
 /// on E4M3 / E5M2 codes, or on f16 where an operand is HiF8; static shapes
 /// whose K is whole 16-element MMA steps, N too unless the rhs is read
@@ -115,22 +107,17 @@ static LogicalResult canLowerOnGPU(ScaledMatmulOp op, const GPUChip &chip,
   unsigned rank = lhsType.getRank();
   int64_t k = lhsType.getDimSize(rank - 1);
   int64_t n = resultType.getDimSize(rank - 1);
-  bool rhsTransposed = op.getRhsTransposed();
   if (k % 16 != 0) {
     why << "has K = " << k << "; the GPU kernel needs a multiple of 16";
     return failure();
   }
-  if (!rhsTransposed && n % 16 != 0) {
+  if (!op.getRhsTransposed() && n % 16 != 0) {
     why << "has N = " << n
         << " with a [K, N] right operand; the GPU kernel needs a multiple of "
            "16 (or rhs_transposed)";
     return failure();
   }
-  int64_t group =
-      std::min(std::gcd(getKBlock(op.getLhsBlock(), rank - 1, k),
-                        getKBlock(op.getRhsBlock(),
-                                  rhsTransposed ? rank - 1 : rank - 2, k)),
-               k);
+  int64_t group = getScaleGroupAlongK(op);
   if (group < k && group % 32 != 0) {
     why << "has K-blocks of " << group
         << " elements; the GPU kernel applies scales per 32-element K-slice "

@@ -80,9 +80,6 @@ public:
   /// The spelling `parse` accepts for this target.
   std::string str() const;
 
-  bool operator==(const Target &other) const { return str() == other.str(); }
-  bool operator!=(const Target &other) const { return !(*this == other); }
-
 private:
   bool gpu = false;
   CPUTarget cpu = CPUTarget::Generic;
