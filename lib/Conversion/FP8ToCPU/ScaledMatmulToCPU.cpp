@@ -27,6 +27,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/X86Vector/X86VectorDialect.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Rewrite/FrozenRewritePatternSet.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
 
 #include <numeric>
@@ -223,23 +224,24 @@ struct ConvertFP8MatmulToCPUPass
           ConvertFP8MatmulToCPUPass> {
   using Base::Base;
 
+  /// Checks the options once and builds the pattern every function uses.
   LogicalResult initialize(MLIRContext *context) override {
-    std::string why = mlir::fp8::verifyCPUMatmulBlocking(target, getOptions());
+    mlir::fp8::CPUMatmulBlocking blocking{mr, nr, mc, kc, nc};
+    std::string why = mlir::fp8::verifyCPUMatmulBlocking(target, blocking);
     if (!why.empty())
       return emitError(UnknownLoc::get(context))
              << "convert-fp8-matmul-to-cpu: " << why;
+    RewritePatternSet set(context);
+    mlir::fp8::populateFP8MatmulToCPUPatterns(set, target, blocking);
+    patterns = std::move(set);
     return success();
   }
 
   void runOnOperation() override {
-    RewritePatternSet patterns(&getContext());
-    mlir::fp8::populateFP8MatmulToCPUPatterns(patterns, target, getOptions());
-    walkAndApplyPatterns(getOperation(), std::move(patterns));
+    walkAndApplyPatterns(getOperation(), patterns);
   }
 
-  mlir::fp8::CPUMatmulBlocking getOptions() const {
-    return {mr, nr, mc, kc, nc};
-  }
+  FrozenRewritePatternSet patterns;
 };
 
 } // namespace
