@@ -1,5 +1,6 @@
 # -*- Python -*-
 import os
+import subprocess
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -66,6 +67,16 @@ if {"avx512f", "avx512bw", "avx512_bf16"} <= flags:
 if {"amx_tile", "amx_bf16"} <= flags:
     config.available_features.add("amx")
 
+# The PyTorch frontend's dependencies (scripts/setup.sh installs them).
+try:
+    if subprocess.run([config.python_executable, "-c",
+                       "import importlib.util as u; "
+                       "assert u.find_spec('torch') and u.find_spec('torch_mlir')"],
+                      capture_output=True, timeout=60).returncode == 0:
+        config.available_features.add("torch")
+except (OSError, subprocess.TimeoutExpired):
+    pass
+
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
@@ -83,7 +94,6 @@ llvm_config.add_tool_substitutions(tools, tool_dirs)
 # The CUDA toolkit's ptxas (fp8-gpu-pipeline assembles kernels with it) and
 # an NVIDIA GPU with the Python packages the GPU harness uses (gpu/).
 import shutil
-import subprocess
 
 if shutil.which("ptxas", path=config.environment.get("PATH", "") + os.pathsep + "/usr/local/cuda/bin"):
     config.available_features.add("ptxas")
