@@ -11,6 +11,11 @@ Compiler (what fp8-opt does) and in-process execution::
     module.run("canonicalize")
     exe = fp8mlir.jit(source)          # through fp8-cpu-pipeline
     result = exe.invoke("main", x)     # NumPy arrays in and out
+
+PyTorch models (``import fp8mlir.torch``; needs torch and torch-mlir)::
+
+    compiled = fp8mlir.torch.compile(model, x, recipe="ocp", scaling="row")
+    y = compiled(x)
 """
 
 from ._errors import MLIRError
