@@ -10,7 +10,10 @@ recipe x scaling of fp8-insert-casts, compiles the f32 program through
 runs it under mlir-runner, and compares its printed output with the f32
 program's (the same model through --fp8-cpu-pipeline alone): relative L2
 error ||y - ref|| / ||ref|| and max |y - ref|. Also counts the fp8 ops left
-in the program after folding. Prints one table and writes
+in the program after folding. Recipe rows (fp8bench/passes.py): ocp, hfp8,
+hif8 (the pass's default) and hif8-8 / hif8-15, HiF8 with amax mapped onto
+8 (margin=12) and onto 15 (target-max=15). Prints one table, a second that
+sets hif8-8 and hif8-15 side by side, and writes
 bench/results/recipes.json. Python standard library only; see
 bench/README.md.
 """
@@ -27,11 +30,12 @@ import tempfile
 
 sys.dont_write_bytecode = True  # leave no __pycache__ in the source tree
 
-from fp8bench.passes import CPU_PIPELINE, FOLD_SCALES, INSERT_CASTS  # noqa: E402
+from fp8bench.passes import (  # noqa: E402
+    CPU_PIPELINE, FOLD_SCALES, INSERT_CASTS, INSERT_CASTS_RECIPES)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODELS = ["mlp-f32", "cnn-f32", "transformer-f32"]
-RECIPES = ["ocp", "hfp8", "hif8"]
+RECIPES = ["ocp", "hfp8", "hif8-8", "hif8-15"]
 SCALINGS = ["tensor", "row", "block1x128", "block128x128", "mx32"]
 FP8_OP = re.compile(
     r"\bfp8\.(convert|bitcast|quantize|dequantize|amax|compute_scale|"
@@ -99,18 +103,46 @@ def count_fp8_ops(path):
     return counts
 
 
+def print_hif8_targets(rows):
+    """HiF8 with amax mapped onto 8 (hif8-8) next to onto 15 (hif8-15)."""
+    by_key = {(r[0], r[1], r[2]): r for r in rows}
+    pairs = [(by_key[(m, "hif8-8", s)], by_key[(m, "hif8-15", s)])
+             for (m, recipe, s) in by_key
+             if recipe == "hif8-8" and (m, "hif8-15", s) in by_key]
+    if not pairs:
+        return
+    print()
+    print("HiF8, amax mapped onto 8 (margin=12) vs onto 15 (target-max=15)")
+    header = ("model", "scaling", "rel L2 @8", "rel L2 @15", "max abs @8",
+              "max abs @15")
+    widths = [16, 12, 10, 10, 11, 11]
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
+    for at8, at15 in pairs:
+        cells = [at8[0], at8[2], f"{at8[3]:.4f}", f"{at15[3]:.4f}",
+                 f"{at8[4]:.4f}", f"{at15[4]:.4f}"]
+        print("  ".join(c.ljust(w) for c, w in zip(cells, widths)))
+    print("mx32 (E8M0 scales 2^(floor(log2 amax) - floor(log2 t))) gives the "
+          "same scales for t = 8 and t = 15.")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fp8-opt", help="fp8-opt binary (build/bin/fp8-opt)")
     parser.add_argument("--llvm-bin", help="directory of mlir-runner")
     parser.add_argument("--models", default=",".join(MODELS))
-    parser.add_argument("--recipes", default=",".join(RECIPES))
+    parser.add_argument("--recipes", default=",".join(RECIPES),
+                        help="recipe rows, from: " +
+                        ", ".join(INSERT_CASTS_RECIPES))
     parser.add_argument("--scalings", default=",".join(SCALINGS))
     parser.add_argument("--json",
                         default=os.path.join(ROOT, "bench", "results",
                                              "recipes.json"))
     parser.add_argument("--keep", help="keep the transformed programs here")
     args = parser.parse_args()
+    for recipe in args.recipes.split(","):
+        if recipe not in INSERT_CASTS_RECIPES:
+            parser.error(f"unknown recipe row {recipe!r} (expected one of "
+                         f"{', '.join(INSERT_CASTS_RECIPES)})")
     tools = Tools(args)
 
     workdir = args.keep or tempfile.mkdtemp(prefix="fp8-recipes-")
@@ -127,9 +159,8 @@ def main():
             for scaling in args.scalings.split(","):
                 name = f"{model}.{recipe}.{scaling}"
                 program = os.path.join(workdir, name + ".mlir")
-                tools.opt(inlined,
-                          [f"--{INSERT_CASTS}=recipe={recipe} "
-                           f"scaling={scaling}"], program)
+                options = f"{INSERT_CASTS_RECIPES[recipe]} scaling={scaling}"
+                tools.opt(inlined, [f"--{INSERT_CASTS}={options}"], program)
                 # fp8-fold-scales, which must not change a bit of the
                 # outputs: both programs run.
                 folded = os.path.join(workdir, name + ".folded.mlir")
@@ -144,6 +175,7 @@ def main():
                              ops.get("scaled_matmul", 0), same))
                 records.append({
                     "model": model, "recipe": recipe, "scaling": scaling,
+                    "insert_casts_options": options,
                     "rel_l2_error": rel_l2, "max_abs_error": max_abs,
                     "fp8_ops_inserted": inserted_ops, "fp8_ops": ops,
                     "folding_kept_outputs_bitwise": same,
@@ -154,7 +186,7 @@ def main():
     print("fp8-insert-casts recipes vs the f32 program; fp8 ops: inserted, "
           "then left after fp8-fold-scales; fold exact: the folded program's "
           "outputs are bit-identical to the unfolded one's")
-    widths = [16, 6, 12, 11, 11, 7, 6, 13, 10]
+    widths = [16, 7, 12, 11, 11, 7, 6, 13, 10]
     print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
     for (model, recipe, scaling, rel_l2, max_abs, inserted, total, matmuls,
          same) in rows:
@@ -164,6 +196,7 @@ def main():
         print("  ".join(c.ljust(w) for c, w in zip(cells, widths)))
     print("hfp8 differs from ocp only on contractions tagged "
           "fp8.role = \"grad\" (none in these forward-only models).")
+    print_hif8_targets(rows)
 
     os.makedirs(os.path.dirname(args.json), exist_ok=True)
     with open(args.json, "w") as f:

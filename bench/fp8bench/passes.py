@@ -10,6 +10,17 @@ CPU_PIPELINE = "fp8-cpu-pipeline"
 # fp8-insert-casts and fp8-fold-scales (bench/recipes.py).
 INSERT_CASTS = "fp8-insert-casts"
 FOLD_SCALES = "fp8-fold-scales"
+# bench/recipes.py's recipe rows: name -> fp8-insert-casts options (scaling
+# is added per row). hif8 is the pass's own HiF8 default; hif8-8 and hif8-15
+# pin where HiF8 maps amax: onto 8 (margin 12) or onto 15 (target-max, as
+# Ascend's dynamic HiF8 quantization does).
+INSERT_CASTS_RECIPES = {
+    "ocp": "recipe=ocp",
+    "hfp8": "recipe=hfp8",
+    "hif8": "recipe=hif8",
+    "hif8-8": "recipe=hif8 margin=12",
+    "hif8-15": "recipe=hif8 target-max=15",
+}
 
 _TO_LLVM = ["-convert-scf-to-cf", "-expand-strided-metadata", "-lower-affine",
             "-convert-to-llvm", "-reconcile-unrealized-casts"]

@@ -598,17 +598,21 @@ float dequantize(Format format, uint8_t code, float scale) {
 static constexpr float kFloatMin = 1.17549435082228750797e-38f; // 2^-126
 static constexpr float kFloatMax = 3.40282346638528859812e+38f;
 
-float computeScale(Format format, float amax, int margin, bool pow2Scale) {
+double getScaleTarget(Format format, int margin) {
+  // The target stays a normal double for every format (maxFinite is in
+  // [6, 2^128)); a margin beyond +-600 saturates the scale anyway, E8M0
+  // codes included (|floor(log2 amax) - floor(log2 maxFinite)| < 300).
+  if (margin > 600)
+    margin = 600;
+  if (margin < -600)
+    margin = -600;
+  return std::ldexp(getFormatInfo(format).maxFinite, -margin);
+}
+
+float computeScaleForTarget(float amax, double target, bool pow2Scale) {
   double a = std::fabs(static_cast<double>(amax));
   if (a == 0.0 || !std::isfinite(a))
     return 1.0f;
-  // The margin is clamped so that 2^-margin stays a normal double; any
-  // margin beyond it saturates the result anyway.
-  if (margin > 900)
-    margin = 900;
-  if (margin < -900)
-    margin = -900;
-  double target = std::ldexp(getFormatInfo(format).maxFinite, -margin);
   if (pow2Scale) {
     // Smallest power of two >= a / target, computed exactly.
     int ea, et;
@@ -631,20 +635,27 @@ float computeScale(Format format, float amax, int margin, bool pow2Scale) {
   return scale < kFloatMin ? kFloatMin : scale;
 }
 
-uint8_t computeScaleE8M0(Format format, float amax, int margin) {
+uint8_t computeScaleE8M0ForTarget(float amax, double target) {
   double a = std::fabs(static_cast<double>(amax));
   if (a == 0.0 || !std::isfinite(a))
     return 127;
-  int ea;
-  std::frexp(a, &ea); // a in [2^(ea-1), 2^ea)
-  int emaxElem;
-  std::frexp(getFormatInfo(format).maxFinite, &emaxElem);
-  long x = static_cast<long>(ea - 1) - (emaxElem - 1) + margin;
+  int ea, et;
+  std::frexp(a, &ea);      // a in [2^(ea-1), 2^ea)
+  std::frexp(target, &et); // target in [2^(et-1), 2^et)
+  long x = static_cast<long>(ea) - et;
   if (x < -127)
     x = -127;
   if (x > 127)
     x = 127;
   return static_cast<uint8_t>(x + 127);
+}
+
+float computeScale(Format format, float amax, int margin, bool pow2Scale) {
+  return computeScaleForTarget(amax, getScaleTarget(format, margin), pow2Scale);
+}
+
+uint8_t computeScaleE8M0(Format format, float amax, int margin) {
+  return computeScaleE8M0ForTarget(amax, getScaleTarget(format, margin));
 }
 
 } // namespace fp8

@@ -230,29 +230,37 @@ def amax(x, block=None):
     return out.reshape(blocks.scale_shape) if x.size else out
 
 
-def compute_scale(amax, format, *, margin=0, pow2=False, scale_format="f32"):
+def compute_scale(amax, format, *, margin=0, pow2=False, scale_format="f32",
+                  target_max=None):
     """Decode scales for ``format`` from amax values, as
-    ``fp8.compute_scale``: amax / (max_finite * 2**-margin), optionally
-    rounded up to a power of two; with ``scale_format="f8E8M0FNU"`` the OCP
-    MX rule. Returned as float32 values (E8M0 scales are exact in float32)."""
+    ``fp8.compute_scale``: amax / t with t = max_finite * 2**-margin, or
+    t = ``target_max`` (rounded to float32; finite, at least the smallest
+    normal float32, at most max_finite; it replaces ``margin``, which must
+    then be 0), in float32; with ``pow2`` the smallest power of two >=
+    amax / t; with ``scale_format="f8E8M0FNU"`` the OCP MX rule
+    2**(floor(log2 amax) - floor(log2 t)). Returned as float32 values (E8M0
+    scales are exact in float32)."""
     amax = _float32_input(amax)
     fmt = _format_index(format)
+    if target_max is not None:
+        target_max = float(target_max)
     if scale_format == "f8E8M0FNU":
         codes = np.empty(amax.shape, dtype=np.uint8)
-        _core.compute_scale_e8m0(amax.ravel(), codes.ravel(), fmt, int(margin))
+        _core.compute_scale_e8m0(amax.ravel(), codes.ravel(), fmt, int(margin),
+                                 target_max)
         return decode(codes, "f8E8M0FNU")
     if scale_format != "f32":
         raise ValueError(
             f"scale_format must be 'f32' or 'f8E8M0FNU', not {scale_format!r}")
     out = np.empty(amax.shape, dtype=np.float32)
     _core.compute_scale(amax.ravel(), out.ravel(), fmt, int(margin),
-                        bool(pow2))
+                        bool(pow2), target_max)
     return out
 
 
 def quantize(x, format, *, rounding=None, saturate=False, scale=None,
              block=None, random_bits=None, margin=0, pow2=False,
-             scale_format="f32"):
+             scale_format="f32", target_max=None):
     """Quantizes ``x`` into ``format``: ``(codes, scales)``.
 
     Semantics of ``fp8.quantize``: ``codes = encode(x / scale)``, with ``x``
@@ -263,7 +271,8 @@ def quantize(x, format, *, rounding=None, saturate=False, scale=None,
     scales have shape ceildiv(x.shape, block).
 
     Without ``scale``, scales are computed from the data like ``fp8.amax`` +
-    ``fp8.compute_scale`` (``margin``, ``pow2``, ``scale_format``); with
+    ``fp8.compute_scale`` (``margin``, ``pow2``, ``scale_format``,
+    ``target_max``); with
     ``scale`` (a number, or an array of the scale shape) they are used as
     given. ``rounding``, ``saturate`` and ``random_bits`` are as in
     ``encode``.
@@ -274,7 +283,8 @@ def quantize(x, format, *, rounding=None, saturate=False, scale=None,
     blocks = _Blocks(x.shape, block)
     if scale is None:
         scale = compute_scale(amax(x, block), format, margin=margin,
-                              pow2=pow2, scale_format=scale_format)
+                              pow2=pow2, scale_format=scale_format,
+                              target_max=target_max)
     scales = blocks.scales(scale)
     codes = np.empty(x.shape, dtype=np.uint8)
     _core.quantize(x, scales, blocks.block, codes, fmt, rnd,

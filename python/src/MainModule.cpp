@@ -18,7 +18,9 @@
 #include <nanobind/stl/unique_ptr.h>
 #include <nanobind/stl/vector.h>
 
+#include <cfloat>
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 
@@ -206,22 +208,56 @@ static void amaxArray(Array<const float> x, std::vector<int64_t> block,
   });
 }
 
+static std::string formatNumber(double value) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.9g", value);
+  return text;
+}
+
+/// fp8.compute_scale's target: max_finite * 2^-margin, or target_max rounded
+/// to f32 (as the op's F32 attribute), checked as the op's verifier does.
+static double getCheckedScaleTarget(Format format, int margin,
+                                    std::optional<double> targetMax) {
+  if (!targetMax)
+    return getScaleTarget(format, margin);
+  if (margin != 0)
+    throw std::invalid_argument(
+        "compute_scale: target_max replaces margin; got margin " +
+        std::to_string(margin) + " and a target_max");
+  // Checked before the conversion, which is only defined within range.
+  if (!(*targetMax >= FLT_MIN && *targetMax <= FLT_MAX))
+    throw std::invalid_argument(
+        "compute_scale: target_max must be a finite float32 no smaller than "
+        "the smallest normal float32, got " +
+        formatNumber(*targetMax));
+  float target = static_cast<float>(*targetMax);
+  const FormatInfo &info = getFormatInfo(format);
+  if (target > info.maxFinite)
+    throw std::invalid_argument("compute_scale: target_max " +
+                                formatNumber(target) + " exceeds max_finite(" +
+                                info.name +
+                                ") = " + formatNumber(info.maxFinite));
+  return target;
+}
+
 static void computeScaleArray(Array<const float> amax, Array<float> out,
-                              int format, int margin, bool pow2) {
+                              int format, int margin, bool pow2,
+                              std::optional<double> targetMax) {
   checkSameSize(amax, out, "compute_scale");
-  Format f = toFormat(format);
+  double target = getCheckedScaleTarget(toFormat(format), margin, targetMax);
   nb::gil_scoped_release release;
   for (size_t i = 0; i < amax.size(); ++i)
-    out.data()[i] = computeScale(f, amax.data()[i], margin, pow2);
+    out.data()[i] = computeScaleForTarget(amax.data()[i], target, pow2);
 }
 
 static void computeScaleE8M0Array(Array<const float> amax, Array<uint8_t> out,
-                                  int format, int margin) {
+                                  int format, int margin,
+                                  std::optional<double> targetMax) {
   checkSameSize(amax, out, "compute_scale");
-  Format f = toFormat(format);
+  double target = getCheckedScaleTarget(toFormat(format), margin, targetMax);
   nb::gil_scoped_release release;
   for (size_t i = 0; i < amax.size(); ++i)
-    out.data()[i] = computeScaleE8M0(f, amax.data()[i], margin);
+    out.data()[i] = computeScaleE8M0ForTarget(amax.data()[i], target);
 }
 
 static nb::dict getFormatInfoDict(int format) {
@@ -373,8 +409,12 @@ NB_MODULE(_fp8mlir, m) {
         nb::arg("random_bits").none());
   m.def("dequantize", &dequantizeArray);
   m.def("amax", &amaxArray);
-  m.def("compute_scale", &computeScaleArray);
-  m.def("compute_scale_e8m0", &computeScaleE8M0Array);
+  m.def("compute_scale", &computeScaleArray, nb::arg("amax"), nb::arg("out"),
+        nb::arg("format"), nb::arg("margin"), nb::arg("pow2"),
+        nb::arg("target_max").none() = nb::none());
+  m.def("compute_scale_e8m0", &computeScaleE8M0Array, nb::arg("amax"),
+        nb::arg("out"), nb::arg("format"), nb::arg("margin"),
+        nb::arg("target_max").none() = nb::none());
 
   // Compiler.
   m.attr("MLIR_LIBRARY_DIR") = getMLIRLibraryDir();

@@ -6,6 +6,7 @@
 
 #include <cfloat>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 using namespace fp8;
@@ -179,6 +180,140 @@ TEST(ComputeScaleE8M0Test, OcpMxRule) {
   EXPECT_EQ(
       decode(Format::F8E8M0FNU, computeScaleE8M0(Format::F8E4M3FN, 1.0f, 0)),
       std::ldexp(1.0, -8));
+}
+
+//===----------------------------------------------------------------------===//
+// Scale targets (fp8.compute_scale's target_max)
+//===----------------------------------------------------------------------===//
+
+/// A float32 from random bits: every binade, subnormals, Inf and NaN.
+static float randomFloat(SplitMix64 &rng) {
+  uint32_t bits = static_cast<uint32_t>(rng.next());
+  float value;
+  std::memcpy(&value, &bits, sizeof(value));
+  return value;
+}
+
+TEST(ComputeScaleTargetTest, DefaultTargetIsMaxFiniteTimesTwoToMinusMargin) {
+  EXPECT_EQ(getScaleTarget(Format::HiF8, 12), 8.0);
+  EXPECT_EQ(getScaleTarget(Format::F8E4M3FN, 0), 448.0);
+  EXPECT_EQ(getScaleTarget(Format::F8E4M3FN, -2), 1792.0);
+  // Extreme margins are clamped (no overflow, no UB when negating INT_MIN).
+  EXPECT_EQ(getScaleTarget(Format::F8E4M3FN, std::numeric_limits<int>::min()),
+            std::ldexp(448.0, 600));
+  EXPECT_EQ(getScaleTarget(Format::F4E2M1FN, std::numeric_limits<int>::max()),
+            std::ldexp(6.0, -600));
+  EXPECT_TRUE(std::isfinite(getScaleTarget(Format::F8E8M0FNU, -100000)));
+  EXPECT_EQ(computeScale(Format::F8E4M3FN, 1.0f,
+                         std::numeric_limits<int>::min(), false),
+            FLT_MIN);
+  EXPECT_EQ(
+      computeScaleE8M0(Format::F8E4M3FN, 1.0f, std::numeric_limits<int>::min()),
+      0);
+}
+
+TEST(ComputeScaleTargetTest, DegenerateAmaxGivesOne) {
+  for (float a : {0.0f, -0.0f, INFINITY, -INFINITY, NAN, -NAN}) {
+    for (double t : {15.0, double(0.1f), 1.0, 448.0}) {
+      EXPECT_EQ(computeScaleForTarget(a, t, false), 1.0f);
+      EXPECT_EQ(computeScaleForTarget(a, t, true), 1.0f);
+      EXPECT_EQ(computeScaleE8M0ForTarget(a, t), 127);
+    }
+  }
+}
+
+TEST(ComputeScaleTargetTest, IsOneBinary32Division) {
+  // |amax| / target in binary32 (round to nearest even), clamped to
+  // [FLT_MIN, FLT_MAX], for targets that are not powers of two.
+  EXPECT_EQ(computeScaleForTarget(30.0f, 15.0, false), 2.0f);
+  EXPECT_EQ(computeScaleForTarget(-30.0f, 15.0, false), 2.0f);
+  EXPECT_EQ(computeScaleForTarget(15.0f, 15.0, false), 1.0f);
+  uint32_t oneFifteenth = 0x3D888889;
+  float expected;
+  std::memcpy(&expected, &oneFifteenth, sizeof(expected));
+  EXPECT_EQ(computeScaleForTarget(1.0f, 15.0, false), expected);
+  SplitMix64 rng(15);
+  for (float t : {15.0f, 0.1f, 3.3f, 1000.5f, 57343.0f, FLT_MIN, FLT_MAX,
+                  std::nextafter(FLT_MIN, 1.0f), 1.0f}) {
+    for (int i = 0; i < 200000; ++i) {
+      float a = randomFloat(rng);
+      if (!std::isfinite(a) || a == 0.0f)
+        continue;
+      volatile float quotient = std::fabs(a) / t;
+      float want = quotient;
+      if (want < FLT_MIN)
+        want = FLT_MIN;
+      if (want > FLT_MAX)
+        want = FLT_MAX;
+      EXPECT_EQ(computeScaleForTarget(a, t, false), want) << a << " / " << t;
+    }
+  }
+  // Subnormal quotients clamp up, huge ones down.
+  EXPECT_EQ(computeScaleForTarget(1e-45f, 15.0, false), FLT_MIN);
+  EXPECT_EQ(computeScaleForTarget(1.76e-37f, 15.0, false), FLT_MIN);
+  EXPECT_GT(computeScaleForTarget(1.8e-37f, 15.0, false), FLT_MIN);
+  EXPECT_EQ(computeScaleForTarget(FLT_MAX, FLT_MIN, false), FLT_MAX);
+  EXPECT_EQ(computeScaleForTarget(FLT_MAX, 0.5, false), FLT_MAX);
+}
+
+TEST(ComputeScaleTargetTest, PowerOfTwoRoundsUpExactly) {
+  EXPECT_EQ(computeScaleForTarget(15.0f, 15.0, true), 1.0f);
+  EXPECT_EQ(computeScaleForTarget(std::nextafter(15.0f, 16.0f), 15.0, true),
+            2.0f);
+  EXPECT_EQ(computeScaleForTarget(7.5f, 15.0, true), 0.5f);
+  EXPECT_EQ(computeScaleForTarget(std::nextafter(7.5f, 8.0f), 15.0, true),
+            1.0f);
+  EXPECT_EQ(computeScaleForTarget(1.0f, 15.0, true), 0.125f);
+  EXPECT_EQ(computeScaleForTarget(1e-45f, 15.0, true), std::ldexp(1.0f, -126));
+  EXPECT_EQ(computeScaleForTarget(FLT_MAX, 15.0, true), std::ldexp(1.0f, 125));
+  EXPECT_EQ(computeScaleForTarget(FLT_MAX, FLT_MIN, true),
+            std::ldexp(1.0f, 127));
+  // The smallest power of two s with |amax| / s <= target.
+  SplitMix64 rng(16);
+  for (double t : {15.0, double(0.1f), double(3.3f), 1000.5}) {
+    for (int i = 0; i < 100000; ++i) {
+      float a = randomFloat(rng);
+      if (!std::isfinite(a) || a == 0.0f)
+        continue;
+      float s = computeScaleForTarget(a, t, true);
+      // t * s and t * s / 2 are exact in binary64.
+      double magnitude = std::fabs(static_cast<double>(a));
+      int exponent;
+      EXPECT_EQ(std::frexp(s, &exponent), 0.5f) << a;
+      if (s < 0x1p127f) {
+        EXPECT_LE(magnitude, t * s) << a << " / " << t;
+      }
+      if (s > FLT_MIN) {
+        EXPECT_GT(magnitude, t * s / 2) << a << " / " << t;
+      }
+    }
+  }
+}
+
+TEST(ComputeScaleTargetTest, E8M0UsesFloorLog2OfTheTarget) {
+  // 2^(floor(log2 amax) - floor(log2 target)); floor(log2 15) = 3, so
+  // target 15 gives HiF8's margin-12 codes.
+  EXPECT_EQ(computeScaleE8M0ForTarget(15.0f, 15.0), 127);
+  EXPECT_EQ(computeScaleE8M0ForTarget(16.0f, 15.0), 128);
+  EXPECT_EQ(computeScaleE8M0ForTarget(7.9f, 15.0), 126);
+  EXPECT_EQ(computeScaleE8M0ForTarget(1.0f, 15.0), 124);
+  EXPECT_EQ(computeScaleE8M0ForTarget(-1.0f, 15.0), 124);
+  EXPECT_EQ(computeScaleE8M0ForTarget(1.0f, 0.75), 128);
+  EXPECT_EQ(computeScaleE8M0ForTarget(1.0f, 448.0), 127 - 8);
+  // Subnormal amax is exact; the codes clamp to [0, 254].
+  EXPECT_EQ(computeScaleE8M0ForTarget(std::ldexp(1.0f, -135), 0.1f), 0);
+  EXPECT_EQ(computeScaleE8M0ForTarget(std::ldexp(1.0f, -130), 0.1f), 1);
+  EXPECT_EQ(computeScaleE8M0ForTarget(std::ldexp(1.0f, -125), 0.1f), 6);
+  EXPECT_EQ(computeScaleE8M0ForTarget(std::ldexp(3.0f, -140), 1.0), 0);
+  EXPECT_EQ(computeScaleE8M0ForTarget(FLT_MAX, 15.0), 127 + 124);
+  EXPECT_EQ(computeScaleE8M0ForTarget(FLT_MAX, FLT_MIN), 254);
+  SplitMix64 rng(18);
+  for (int i = 0; i < 200000; ++i) {
+    float a = randomFloat(rng);
+    EXPECT_EQ(computeScaleE8M0ForTarget(a, 15.0),
+              computeScaleE8M0(Format::HiF8, a, 12))
+        << a;
+  }
 }
 
 } // namespace

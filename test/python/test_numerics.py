@@ -232,3 +232,96 @@ def test_quantize_matches_compiler(case):
     assert np.array_equal(exe.folded(scale_arg, *extra), codes)
     expected = fp8mlir.dequantize(codes, format, scales, block=block)
     assert same_values(exe.dequantize(codes, scale_arg), expected).all()
+
+
+def random_amaxes(count, seed):
+    """Specials, then random float32 bit patterns (every binade, subnormals,
+    Inf, NaN, both signs)."""
+    specials = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1e-45, 1.76e-37,
+                         1.8e-37, 1.0, 7.5, 15.0, 16.0, 30.0, -30.0,
+                         np.finfo(np.float32).max], np.float32)
+    bits = np.random.default_rng(seed).integers(0, 2**32, count,
+                                                dtype=np.uint64)
+    return np.concatenate([specials, bits.astype(np.uint32).view(np.float32)])
+
+
+def test_compute_scale_target_max():
+    """amax / 15 in float32 (HiF8 mapped onto 15, as Ascend does), clamped to
+    [FLT_MIN, FLT_MAX]; 1 where amax is 0 or not finite."""
+    amax = random_amaxes(20000, 4)
+    tiny, huge = np.finfo(np.float32).tiny, np.finfo(np.float32).max
+    with np.errstate(all="ignore"):
+        expected = np.clip(np.abs(amax) / np.float32(15), tiny, huge)
+    expected[(amax == 0) | ~np.isfinite(amax)] = 1
+    scales = fp8mlir.compute_scale(amax, "hif8", target_max=15)
+    assert scales.dtype == np.float32
+    assert np.array_equal(scales.view(np.uint32), expected.view(np.uint32))
+    assert scales[8] == np.float32(1) / np.float32(15)  # 0x3D888889
+    assert scales[8].view(np.uint32) == 0x3D888889
+    # pow2: the smallest power of two s with |amax| / s <= 15.
+    pow2 = fp8mlir.compute_scale(amax, "hif8", target_max=15.0, pow2=True)
+    assert pow2[8:13].tolist() == [0.125, 0.5, 1.0, 2.0, 2.0]
+    finite = np.isfinite(amax) & (amax != 0)
+    a, s = np.abs(amax[finite]).astype(np.float64), pow2[finite]
+    assert (np.frexp(s)[0] == 0.5).all()
+    assert ((a <= 15 * s.astype(np.float64)) | (s == 2.0**127)).all()
+    assert ((a > 7.5 * s.astype(np.float64)) | (s == tiny)).all()
+    # E8M0: 2^(floor(log2 amax) - floor(log2 15)), margin 12's scales.
+    e8m0 = fp8mlir.compute_scale(amax, "hif8", target_max=15,
+                                 scale_format="f8E8M0FNU")
+    assert np.array_equal(e8m0, fp8mlir.compute_scale(
+        amax, "hif8", margin=12, scale_format="f8E8M0FNU"))
+    assert e8m0[8:13].tolist() == [0.125, 0.5, 1.0, 2.0, 2.0]
+    # quantize computes its scales the same way.
+    x = np.array([[1.0, -30.0, 2.0]], np.float32)
+    codes, scale = fp8mlir.quantize(x, "hif8", target_max=15)
+    assert scale == np.float32(2)
+    assert fp8mlir.decode(codes, "hif8").tolist() == [[0.5, -15.0, 1.0]]
+
+
+def test_compute_scale_target_max_errors():
+    amax = np.ones(3, np.float32)
+    with pytest.raises(ValueError, match="target_max replaces margin"):
+        fp8mlir.compute_scale(amax, "hif8", margin=12, target_max=15)
+    with pytest.raises(ValueError, match=r"target_max 449 exceeds "
+                       r"max_finite\(f8E4M3FN\) = 448"):
+        fp8mlir.compute_scale(amax, "f8E4M3FN", target_max=449)
+    for bad in (0.0, -15.0, np.inf, np.nan, 1e-40, 1e39):
+        with pytest.raises(ValueError, match="target_max must be a finite "
+                           "float32"):
+            fp8mlir.compute_scale(amax, "hif8", target_max=bad,
+                                  scale_format="f8E8M0FNU")
+
+
+@pytest.mark.parametrize("attrs,scale_type", [
+    ("format = !fp8.hif8, target_max = 1.5e+01 : f32", "f32"),
+    ("format = !fp8.hif8, target_max = 1.5e+01 : f32, pow2", "f32"),
+    ("format = !fp8.hif8, target_max = 1.5e+01 : f32", "f8E8M0FNU"),
+    ("format = f8E4M3FN, target_max = 1.0e-01 : f32", "f32"),
+    ("format = f8E4M3FN, margin = 3 : i32, pow2", "f32"),
+])
+def test_compute_scale_matches_compiler(attrs, scale_type):
+    """The compiled fp8.compute_scale gives fp8mlir.compute_scale's bits."""
+    amax = random_amaxes(4096, 5)
+    n = amax.size
+    exe = fp8mlir.jit(f"""
+func.func @scale(%a: tensor<{n}xf32>) -> tensor<{n}x{scale_type}> {{
+  %s = fp8.compute_scale %a {{{attrs}}} : tensor<{n}xf32> -> tensor<{n}x{scale_type}>
+  return %s : tensor<{n}x{scale_type}>
+}}
+""")
+    options = dict(scale_format=scale_type, pow2="pow2" in attrs)
+    if "target_max" in attrs:
+        options["target_max"] = float(attrs.split("target_max = ")[1]
+                                      .split(" ")[0])
+    if "margin" in attrs:
+        options["margin"] = 3
+    fmt = "hif8" if "hif8" in attrs else "f8E4M3FN"
+    expected = fp8mlir.compute_scale(amax, fmt, **options)
+    got = exe.scale(amax)
+    if scale_type == "f8E8M0FNU":
+        expected = fp8mlir.encode(expected, "f8E8M0FNU")
+    else:
+        expected, got = expected.view(np.uint32), np.asarray(got).view(
+            np.uint32)
+    assert np.array_equal(np.asarray(got), expected)

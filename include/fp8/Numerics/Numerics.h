@@ -234,16 +234,30 @@ uint8_t quantize(Format format, float x, float scale, Rounding rounding,
 /// decode(q) * scale in binary32, round to nearest even.
 float dequantize(Format format, uint8_t code, float scale);
 
-/// Decode scale for `format` from an amax: |amax| / (maxFinite * 2^-margin),
-/// rounded once to binary32 (nearest even) and clamped to [FLT_MIN,
-/// FLT_MAX]; with `pow2`, the smallest power of two >= the exact quotient
-/// (so |amax| / scale <= maxFinite * 2^-margin always holds), clamped to
+/// The magnitude that fp8.compute_scale maps amax onto by default:
+/// maxFinite(format) * 2^-margin, exact in binary64 (a margin beyond +-600
+/// is clamped to it; the scale saturates either way).
+double getScaleTarget(Format format, int margin);
+
+/// Decode scale that maps |amax| onto `target` (finite and > 0; a binary32
+/// value, or getScaleTarget's): |amax| / target rounded once to binary32
+/// (nearest even; for a binary32 `target` this is the binary32 division) and
+/// clamped to [FLT_MIN, FLT_MAX]; with `pow2`, the smallest power of two >=
+/// the exact quotient (so |amax| / scale <= target always holds), clamped to
 /// [2^-126, 2^127]; 1 where amax is 0 or not finite.
+float computeScaleForTarget(float amax, double target, bool pow2);
+/// The OCP MX rule generalized to any `target` (finite and > 0) as an
+/// f8E8M0FNU code: 2^(floor(log2 |amax|) - floor(log2 target)), both floors
+/// exact (subnormal amax included), clamped to [2^-127, 2^127] (codes
+/// 0..254); 1 (code 127) where amax is 0 or not finite.
+uint8_t computeScaleE8M0ForTarget(float amax, double target);
+
+/// computeScaleForTarget(amax, getScaleTarget(format, margin), pow2):
+/// |amax| / (maxFinite * 2^-margin).
 float computeScale(Format format, float amax, int margin, bool pow2);
-/// OCP MX shared-scale rule as an f8E8M0FNU code: 2^(floor(log2 |amax|) -
-/// emax(format) + margin), with floor(log2) exact (subnormal amax included),
-/// clamped to [2^-127, 2^127] (codes 0..254); 1 (code 127) where amax is 0 or
-/// not finite. emax(format) = floor(log2(maxFinite)): 8 for f8E4M3FN, 15 for
+/// computeScaleE8M0ForTarget(amax, getScaleTarget(format, margin)), the OCP
+/// MX shared-scale rule: 2^(floor(log2 |amax|) - emax(format) + margin),
+/// where emax(format) = floor(log2(maxFinite)): 8 for f8E4M3FN, 15 for
 /// f8E5M2, 2 for f6E2M3FN and f4E2M1FN, 4 for f6E3M2FN, 15 for HiF8.
 uint8_t computeScaleE8M0(Format format, float amax, int margin);
 

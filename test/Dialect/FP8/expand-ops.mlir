@@ -91,6 +91,30 @@ func.func @compute_scale(%a: vector<4xf32>) -> vector<4xf32> {
 
 // -----
 
+// target_max = 15 (not a power of two) replaces max_finite * 2^-margin: the
+// divisor is 15; pow2 compares the mantissa bits with 15's (1.875 * 2^3:
+// 0x700000) and subtracts its exponent 3; E8M0 codes are
+// floor(log2 amax) + 127 - 3.
+// CHECK-LABEL: func @compute_scale_target_max
+// CHECK-DAG: %[[TARGET:.*]] = arith.constant dense<1.500000e+01> : vector<4xf32>
+// CHECK-DAG: %[[TMANT:.*]] = arith.constant dense<7340032> : vector<4xi32>
+// CHECK-DAG: %[[TEXP:.*]] = arith.constant dense<3> : vector<4xi32>
+// CHECK-DAG: %[[BIAS:.*]] = arith.constant dense<124> : vector<4xi32>
+// CHECK: arith.divf %{{.*}}, %[[TARGET]] : vector<4xf32>
+// CHECK: %[[MANT:.*]] = arith.andi
+// CHECK: arith.cmpi ugt, %[[MANT]], %[[TMANT]]
+// CHECK: arith.subi %{{.*}}, %[[TEXP]]
+// CHECK: arith.addi %{{.*}}, %[[BIAS]]
+// CHECK: arith.bitcast %{{.*}} : vector<4xi8> to vector<4xf8E8M0FNU>
+func.func @compute_scale_target_max(%a: vector<4xf32>) -> (vector<4xf32>, vector<4xf32>, vector<4xf8E8M0FNU>) {
+  %s = fp8.compute_scale %a {format = !fp8.hif8, target_max = 1.5e+01 : f32} : vector<4xf32> -> vector<4xf32>
+  %p = fp8.compute_scale %a {format = !fp8.hif8, target_max = 1.5e+01 : f32, pow2} : vector<4xf32> -> vector<4xf32>
+  %e = fp8.compute_scale %a {format = !fp8.hif8, target_max = 1.5e+01 : f32} : vector<4xf32> -> vector<4xf8E8M0FNU>
+  return %s, %p, %e : vector<4xf32>, vector<4xf32>, vector<4xf8E8M0FNU>
+}
+
+// -----
+
 // arith's narrow casts are expanded too; scaling_truncf goes through
 // upstream's expansion into divf + truncf first.
 // CHECK-LABEL: func @arith_casts

@@ -24,6 +24,24 @@
 // FLOPS: error: fp8-insert-casts: min-flops must be >= 0, got -1
 // RUN: not fp8-opt %s --fp8-insert-casts="margin=200" 2>&1 | FileCheck %s --check-prefix=MARGIN
 // MARGIN: error: fp8-insert-casts: margin 200 puts max_finite('f8E4M3FN') * 2^-margin outside the normal f32 range
+// RUN: not fp8-opt %s --fp8-insert-casts="margin=-2147483648" 2>&1 | FileCheck %s --check-prefix=MARGIN-MIN
+// MARGIN-MIN: error: fp8-insert-casts: margin -2147483648 puts max_finite('f8E4M3FN') * 2^-margin outside the normal f32 range
+// RUN: not fp8-opt %s --fp8-insert-casts="recipe=hif8 margin=12 target-max=15" 2>&1 | FileCheck %s --check-prefix=BOTH
+// BOTH: error: fp8-insert-casts: options margin and target-max are exclusive (target-max replaces margin); got margin=12 and target-max=15
+// RUN: not fp8-opt %s --fp8-insert-casts="target-max=15 margin=0" 2>&1 | FileCheck %s --check-prefix=BOTH-ZERO
+// BOTH-ZERO: error: fp8-insert-casts: options margin and target-max are exclusive (target-max replaces margin); got margin=0 and target-max=15
+// RUN: not fp8-opt %s --fp8-insert-casts="target-max=-15" 2>&1 | FileCheck %s --check-prefix=TARGET-NEGATIVE
+// TARGET-NEGATIVE: error: fp8-insert-casts: target-max must be a finite f32 no smaller than the smallest normal f32, got -15
+// RUN: not fp8-opt %s --fp8-insert-casts="target-max=1e39" 2>&1 | FileCheck %s --check-prefix=TARGET-HUGE
+// TARGET-HUGE: error: fp8-insert-casts: target-max must be a finite f32 no smaller than the smallest normal f32, got 1e+39
+// RUN: not fp8-opt %s --fp8-insert-casts="target-max=1e-40" 2>&1 | FileCheck %s --check-prefix=TARGET-TINY
+// TARGET-TINY: error: fp8-insert-casts: target-max must be a finite f32 no smaller than the smallest normal f32, got 1e-40
+// RUN: not fp8-opt %s --fp8-insert-casts="target-max=500" 2>&1 | FileCheck %s --check-prefix=TARGET-RANGE
+// TARGET-RANGE: error: fp8-insert-casts: target-max 500 exceeds max_finite('f8E4M3FN') = 448
+// RUN: not fp8-opt %s --fp8-insert-casts="recipe=hfp8 target-max=1000" 2>&1 | FileCheck %s --check-prefix=TARGET-GRAD
+// TARGET-GRAD: error: fp8-insert-casts: target-max 1000 exceeds max_finite('f8E4M3FN') = 448
+// RUN: not fp8-opt %s --fp8-insert-casts="format=hif8 grad-format=f4E2M1FN target-max=15" 2>&1 | FileCheck %s --check-prefix=TARGET-GRAD-FORMAT
+// TARGET-GRAD-FORMAT: error: fp8-insert-casts: target-max 15 exceeds max_finite('f4E2M1FN') = 6
 //
 // RUN: fp8-opt %s -split-input-file -verify-diagnostics --fp8-insert-casts="static-scales scaling=mx32"
 

@@ -9,6 +9,10 @@
 // RUN: fp8-opt %s --fp8-insert-casts="recipe=hif8 grad-rounding=nearest_away" | FileCheck %s --check-prefix=HIF8-TA
 // RUN: fp8-opt %s --fp8-insert-casts="format=f8E5M2 grad-format=hif8 rounding=toward_zero grad-rounding=hybrid saturate=false pow2-scales margin=2" \
 // RUN:   | FileCheck %s --check-prefix=CUSTOM
+// RUN: fp8-opt %s --fp8-insert-casts="recipe=hif8 target-max=15" | FileCheck %s --check-prefix=HIF8-15
+// RUN: fp8-opt %s --fp8-insert-casts="recipe=hif8 target-max=15 scaling=mx32 pow2-scales" | FileCheck %s --check-prefix=HIF8-15-MX
+// RUN: fp8-opt %s --fp8-insert-casts="recipe=hfp8 target-max=0.1" | FileCheck %s --check-prefix=HFP8-TARGET
+// RUN: fp8-opt %s --fp8-insert-casts="recipe=hif8 target-max=0" | FileCheck %s --check-prefix=HIF8
 // RUN: fp8-opt %s --fp8-insert-casts="keep-first-last" | FileCheck %s --check-prefix=KEEP
 // RUN: fp8-opt %s --fp8-insert-casts="min-flops=2000" | FileCheck %s --check-prefix=FLOPS
 
@@ -48,6 +52,18 @@ func.func @forward(%a: tensor<16x256xf32>, %b: tensor<256x64xf32>, %c: tensor<16
 // HIF8: fp8.quantize {{.*}} {rounding = #fp8.rounding<nearest_away>, saturation = #fp8.saturation<finite>} : tensor<16x256xf32>, f32 to tensor<16x256x!fp8.hif8>
 // HIF8: fp8.scaled_matmul {{.*}} tensor<16x256x!fp8.hif8>[f32], tensor<256x64x!fp8.hif8>[f32]
 
+// HIF8-15-LABEL: func.func @forward
+// HIF8-15-COUNT-2: fp8.compute_scale %{{.*}} {format = !fp8.hif8, target_max = 1.500000e+01 : f32} : f32 -> f32
+// HIF8-15: fp8.scaled_matmul {{.*}} tensor<16x256x!fp8.hif8>[f32], tensor<256x64x!fp8.hif8>[f32]
+
+// HIF8-15-MX-LABEL: func.func @forward
+// HIF8-15-MX: fp8.compute_scale %{{.*}} {format = !fp8.hif8, pow2, target_max = 1.500000e+01 : f32} : tensor<16x8xf32> -> tensor<16x8xf8E8M0FNU>
+// HIF8-15-MX: fp8.compute_scale %{{.*}} {format = !fp8.hif8, pow2, target_max = 1.500000e+01 : f32} : tensor<8x64xf32> -> tensor<8x64xf8E8M0FNU>
+
+// 0.1 as the f32 attribute it becomes.
+// HFP8-TARGET-LABEL: func.func @forward
+// HFP8-TARGET: fp8.compute_scale %{{.*}} {format = f8E4M3FN, target_max = 1.000000e-01 : f32}
+
 // CUSTOM-LABEL: func.func @forward
 // CUSTOM: fp8.compute_scale %{{.*}} {format = f8E5M2, margin = 2 : i32, pow2} : f32 -> f32
 // CUSTOM: fp8.quantize {{.*}} {rounding = #fp8.rounding<toward_zero>} : tensor<16x256xf32>, f32 to tensor<16x256xf8E5M2>
@@ -70,6 +86,13 @@ func.func @gradient(%dy: tensor<16x64xf32>, %w: tensor<64x256xf32>, %c: tensor<1
 
 // HIF8-TA-LABEL: func.func @gradient
 // HIF8-TA: fp8.quantize {{.*}} {rounding = #fp8.rounding<nearest_away>, {{.*}}} : tensor<16x64xf32>, f32 to tensor<16x64x!fp8.hif8>
+
+// HIF8-15-LABEL: func.func @gradient
+// HIF8-15: fp8.compute_scale %{{.*}} {format = !fp8.hif8, target_max = 1.500000e+01 : f32} : f32 -> f32
+// HIF8-15: fp8.quantize {{.*}} {rounding = #fp8.rounding<hybrid>, saturation = #fp8.saturation<finite>} : tensor<16x64xf32>, f32 to tensor<16x64x!fp8.hif8>
+
+// HFP8-TARGET-LABEL: func.func @gradient
+// HFP8-TARGET: fp8.compute_scale %{{.*}} {format = f8E5M2, target_max = 1.000000e-01 : f32}
 
 // CUSTOM-LABEL: func.func @gradient
 // CUSTOM: fp8.compute_scale %{{.*}} {format = !fp8.hif8, margin = 2 : i32, pow2} : f32 -> f32

@@ -335,6 +335,78 @@ func.func @compute_scale_margin(%a: f32) -> f32 {
 
 // -----
 
+func.func @compute_scale_margin_int_min(%a: f32) -> f32 {
+  // expected-error @+1 {{margin -2147483648 puts max_finite('f8E4M3FN') * 2^-margin outside the normal f32 range}}
+  %0 = fp8.compute_scale %a {format = f8E4M3FN, margin = -2147483648 : i32} : f32 -> f32
+  return %0 : f32
+}
+
+// -----
+
+func.func @compute_scale_target_max_and_margin(%a: f32) -> f32 {
+  // expected-error @+1 {{sets both `target_max` and `margin` 12; target_max replaces margin}}
+  %0 = fp8.compute_scale %a {format = !fp8.hif8, margin = 12 : i32, target_max = 15.0 : f32} : f32 -> f32
+  return %0 : f32
+}
+
+// -----
+
+func.func @compute_scale_target_max_above_max_finite(%a: f32) -> f32 {
+  // expected-error @+1 {{expects `target_max` <= max_finite('f8E4M3FN') = 448, got 449}}
+  %0 = fp8.compute_scale %a {format = f8E4M3FN, target_max = 449.0 : f32} : f32 -> f32
+  return %0 : f32
+}
+
+// -----
+
+func.func @compute_scale_target_max_zero(%a: f32) -> f32 {
+  // expected-error @+1 {{expects `target_max` to be a finite f32 no smaller than the smallest normal f32, got 0}}
+  %0 = fp8.compute_scale %a {format = !fp8.hif8, target_max = 0.0 : f32} : f32 -> f32
+  return %0 : f32
+}
+
+// -----
+
+func.func @compute_scale_target_max_negative(%a: f32) -> f32 {
+  // expected-error @+1 {{expects `target_max` to be a finite f32 no smaller than the smallest normal f32, got -15}}
+  %0 = fp8.compute_scale %a {format = !fp8.hif8, target_max = -15.0 : f32} : f32 -> f32
+  return %0 : f32
+}
+
+// -----
+
+func.func @compute_scale_target_max_subnormal(%a: f32) -> f32 {
+  // expected-error @+1 {{expects `target_max` to be a finite f32 no smaller than the smallest normal f32, got 1.40129846E-45}}
+  %0 = fp8.compute_scale %a {format = !fp8.hif8, target_max = 0x00000001 : f32} : f32 -> f32
+  return %0 : f32
+}
+
+// -----
+
+func.func @compute_scale_target_max_nan(%a: f32) -> f32 {
+  // expected-error @+1 {{expects `target_max` to be a finite f32 no smaller than the smallest normal f32, got NaN}}
+  %0 = fp8.compute_scale %a {format = !fp8.hif8, target_max = 0x7FC00000 : f32} : f32 -> f32
+  return %0 : f32
+}
+
+// -----
+
+func.func @compute_scale_target_max_inf(%a: f32) -> f32 {
+  // expected-error @+1 {{expects `target_max` to be a finite f32 no smaller than the smallest normal f32, got +Inf}}
+  %0 = fp8.compute_scale %a {format = !fp8.hif8, target_max = 0x7F800000 : f32} : f32 -> f32
+  return %0 : f32
+}
+
+// -----
+
+func.func @compute_scale_target_max_type(%a: f32) -> f32 {
+  // expected-error @+1 {{attribute 'target_max' failed to satisfy constraint: 32-bit float attribute}}
+  %0 = fp8.compute_scale %a {format = !fp8.hif8, target_max = 15.0 : f64} : f32 -> f32
+  return %0 : f32
+}
+
+// -----
+
 func.func @compute_scale_result(%a: f32) -> f16 {
   // expected-error @+1 {{result #0 must be}}
   %0 = fp8.compute_scale %a {format = f8E4M3FN} : f32 -> f16

@@ -80,6 +80,10 @@ func.func @amax_compute_scale(%x: tensor<8x512xf32>, %v: vector<4x64xf16>,
   %5 = fp8.compute_scale %1 {format = !fp8.hif8} : tensor<8x4xf32> -> tensor<8x4xf32>
   // CHECK: fp8.compute_scale %{{.*}} {format = f4E2M1FN} : tensor<8x4xf32> -> tensor<8x4xf8E8M0FNU>
   %6 = fp8.compute_scale %1 {format = f4E2M1FN} : tensor<8x4xf32> -> tensor<8x4xf8E8M0FNU>
+  // CHECK: fp8.compute_scale %{{.*}} {format = !fp8.hif8, pow2, target_max = 1.500000e+01 : f32} : f32 -> f32
+  %7 = fp8.compute_scale %0 {format = !fp8.hif8, target_max = 15.0 : f32, pow2} : f32 -> f32
+  // CHECK: fp8.compute_scale %{{.*}} {format = f8E4M3FN, target_max = 4.480000e+02 : f32} : tensor<8x4xf32> -> tensor<8x4xf8E8M0FNU>
+  %8 = fp8.compute_scale %1 {format = f8E4M3FN, target_max = 448.0 : f32} : tensor<8x4xf32> -> tensor<8x4xf8E8M0FNU>
   return
 }
 

@@ -190,6 +190,59 @@ def amax_scale_case(name, fmt, rng):
                      "tensor<%sxf32>" % shape, "tensor<4x%sxi32>" % sshape)
 
 
+AMAX_COUNT = 4096
+
+
+def random_amaxes(rng):
+    """Random float32 bit patterns (every binade, subnormals, Inf, NaN, both
+    signs) after the special values."""
+    specials = [0.0, -0.0, float("inf"), float("-inf"), float("nan"), 1e-45,
+                1.17549435e-38, 3.4028234663852886e38, 15.0, 8.0, 448.0,
+                7.5, 16.0, 30.0, 1.76e-37, 1.8e-37, 0.1, 1.0]
+    values = []
+    for i in range(AMAX_COUNT):
+        if i < len(specials):
+            values.append(specials[i])
+        else:
+            bits = rng.getrandbits(32)
+            values.append(struct.unpack("<f", struct.pack("<I", bits))[0])
+    return values
+
+
+def compute_scale_case(name, attrs, e8m0, rng):
+    """fp8.compute_scale {attrs} on AMAX_COUNT random amaxes, as i32 bits."""
+    n = AMAX_COUNT
+    data = b"".join(struct.pack("<f", v) for v in random_amaxes(rng))
+    consts = '  %%a = arith.constant dense<"0x%s"> : tensor<%dxf32>\n' % (
+        data.hex().upper(), n)
+    if e8m0:
+        body = ("  %%s = fp8.compute_scale %%a {%s} : tensor<%dxf32> -> tensor<%dxf8E8M0FNU>\n"
+                "  %%c = fp8.bitcast %%s : tensor<%dxf8E8M0FNU> to tensor<%dxi8>\n"
+                "  %%b = arith.extui %%c : tensor<%dxi8> to tensor<%dxi32>\n" %
+                (attrs, n, n, n, n, n, n))
+    else:
+        body = ("  %%s = fp8.compute_scale %%a {%s} : tensor<%dxf32> -> tensor<%dxf32>\n"
+                "  %%b = arith.bitcast %%s : tensor<%dxf32> to tensor<%dxi32>\n" %
+                (attrs, n, n, n, n))
+    body += "  return %%b : tensor<%dxi32>\n" % n
+    return emit_case(name, consts, "%%a: tensor<%dxf32>" % n, body, "%a",
+                     "tensor<%dxf32>" % n, "tensor<%dxi32>" % n)
+
+
+# fp8.compute_scale attributes, each run with an f32 result, with pow2 and
+# with an f8E8M0FNU result: margins and target_max values that are not powers
+# of two, down to the smallest normal f32 (every quotient clamps to FLT_MAX).
+COMPUTE_SCALE_CASES = {
+    "hif8_margin12": "format = !fp8.hif8, margin = 12 : i32",
+    "hif8_target15": "format = !fp8.hif8, target_max = 1.5e+01 : f32",
+    "e4m3fn_target448": "format = f8E4M3FN, target_max = 4.48e+02 : f32",
+    "e4m3fn_target0p1": "format = f8E4M3FN, target_max = 1.0e-01 : f32",
+    "e5m2_target3p3": "format = f8E5M2, target_max = 3.3 : f32",
+    "e2m1fn_target_min": "format = f4E2M1FN, target_max = 1.17549435E-38 : f32",
+    "e2m1fn_margin_m3": "format = f4E2M1FN, margin = -3 : i32",
+}
+
+
 def emit_case(name, consts, args, body, call_args, call_types, result_type):
     rank = result_type.count("x")
     ints = result_type[result_type.rindex("x") + 1:-1]
@@ -277,6 +330,14 @@ def main():
     others = [dequantize_case("dequantize_%s" % fmt, fmt, rng) for fmt in FORMATS]
     others += [amax_scale_case("amax_scale_%s" % fmt, fmt, rng) for fmt in FORMATS]
     write("%s/folder-vs-codegen-scaling.mlir" % out, others)
+    scales = []
+    for name, attrs in COMPUTE_SCALE_CASES.items():
+        scales.append(compute_scale_case("scale_%s" % name, attrs, False, rng))
+        scales.append(compute_scale_case("scale_%s_pow2" % name,
+                                         attrs + ", pow2", False, rng))
+        scales.append(compute_scale_case("scale_%s_e8m0" % name, attrs, True,
+                                         rng))
+    write("%s/folder-vs-codegen-compute-scale.mlir" % out, scales)
 
 
 if __name__ == "__main__":

@@ -553,16 +553,14 @@ OpFoldResult ComputeScaleOp::fold(FoldAdaptor adaptor) {
       getConstantValues(getAmax(), adaptor.getAmax());
   if (!amax)
     return {};
-  ::fp8::Format format = *fp8::getFormat(getFormat());
+  double target = getScaleTarget();
   bool toE8M0 = isa<Float8E8M0FNUType>(getElementTypeOrSelf(resultType));
   return makeAttr(
       resultType, mapElements(amax->splat, resultType, [&](int64_t i) {
         float value = static_cast<float>((*amax)[i]);
         if (toE8M0)
-          return APInt(
-              8, ::fp8::computeScaleE8M0(format, value, getSignedMargin()));
-        return APFloat(::fp8::computeScale(format, value, getSignedMargin(),
-                                           getPow2()))
+          return APInt(8, ::fp8::computeScaleE8M0ForTarget(value, target));
+        return APFloat(::fp8::computeScaleForTarget(value, target, getPow2()))
             .bitcastToAPInt();
       }));
 }

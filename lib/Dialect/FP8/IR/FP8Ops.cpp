@@ -265,14 +265,42 @@ LogicalResult ComputeScaleOp::verify() {
     return emitOpError() << "expects `format` to be a narrow float type (f8, "
                             "f6, f4 or !fp8.hif8), got "
                          << getFormatAttr().getValue();
-  // The denominator max_finite * 2^-margin must be a normal f32.
-  double denominator =
-      std::ldexp(::fp8::getFormatInfo(*format).maxFinite, -getSignedMargin());
-  if (!(denominator >= FLT_MIN && denominator <= FLT_MAX))
+  double maxFinite = ::fp8::getFormatInfo(*format).maxFinite;
+  if (std::optional<APFloat> targetMax = getTargetMax()) {
+    if (getSignedMargin() != 0)
+      return emitOpError() << "sets both `target_max` and `margin` "
+                           << getSignedMargin()
+                           << "; target_max replaces margin";
+    auto print = [](const APFloat &value) {
+      SmallString<16> text;
+      value.toString(text);
+      return text;
+    };
+    double value = targetMax->convertToDouble();
+    if (!(value >= FLT_MIN && value <= FLT_MAX))
+      return emitOpError() << "expects `target_max` to be a finite f32 no "
+                              "smaller than the smallest normal f32, got "
+                           << print(*targetMax);
+    if (value > maxFinite)
+      return emitOpError() << "expects `target_max` <= max_finite("
+                           << getFormatAttr().getValue()
+                           << ") = " << print(APFloat(maxFinite)) << ", got "
+                           << print(*targetMax);
+    return success();
+  }
+  // The target max_finite * 2^-margin must be a normal f32.
+  double target = ::fp8::getScaleTarget(*format, getSignedMargin());
+  if (!(target >= FLT_MIN && target <= FLT_MAX))
     return emitOpError() << "margin " << getSignedMargin()
                          << " puts max_finite(" << getFormatAttr().getValue()
                          << ") * 2^-margin outside the normal f32 range";
   return success();
+}
+
+double ComputeScaleOp::getScaleTarget() {
+  if (std::optional<APFloat> targetMax = getTargetMax())
+    return targetMax->convertToDouble();
+  return ::fp8::getScaleTarget(*fp8::getFormat(getFormat()), getSignedMargin());
 }
 
 //===----------------------------------------------------------------------===//

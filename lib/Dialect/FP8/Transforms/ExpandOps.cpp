@@ -374,9 +374,10 @@ struct ExpandComputeScale : ExpandPattern<ComputeScaleOp> {
     Value amax = math::AbsFOp::create(rewriter, loc, op.getAmax());
     Type f32Type = amax.getType();
     Type i32Type = withElementType(f32Type, rewriter.getI32Type());
-    ::fp8::Format format = *getFormat(op.getFormat());
-    const ::fp8::FormatInfo &info = ::fp8::getFormatInfo(format);
-    int margin = op.getSignedMargin();
+    // The verifier keeps the target a normal f32, so the f32 constants and
+    // bit fields below are exact.
+    double target = op.getScaleTarget();
+    int targetExponent = std::ilogb(target);
     auto f32 = [&](float v) {
       return createFloatConstant(rewriter, loc, f32Type, v);
     };
@@ -409,9 +410,8 @@ struct ExpandComputeScale : ExpandPattern<ComputeScaleOp> {
       Value exponent =
           arith::SubIOp::create(rewriter, loc, biasedExponent, bias);
       if (toE8M0) {
-        int emax = std::ilogb(info.maxFinite);
         Value code = arith::AddIOp::create(rewriter, loc, exponent,
-                                           i32(127 - emax + margin));
+                                           i32(127 - targetExponent));
         code = arith::MaxSIOp::create(rewriter, loc, code, i32(0));
         code = arith::MinSIOp::create(rewriter, loc, code, i32(254));
         code = arith::SelectOp::create(rewriter, loc, useOne, i32(127), code);
@@ -423,8 +423,6 @@ struct ExpandComputeScale : ExpandPattern<ComputeScaleOp> {
       }
       // Smallest power of two >= amax / target, exactly: with amax = ma 2^ea
       // and target = mt 2^et (ma, mt in [1, 2)), 2^(ea - et + (ma > mt)).
-      double target = std::ldexp(info.maxFinite, -margin);
-      int targetExponent = std::ilogb(target);
       int64_t targetMantissa =
           static_cast<int64_t>(std::ldexp(target, -targetExponent) * 0x1p23) -
           (int64_t{1} << 23);
@@ -445,8 +443,8 @@ struct ExpandComputeScale : ExpandPattern<ComputeScaleOp> {
           i32(23));
       result = arith::BitcastOp::create(rewriter, loc, f32Type, scaleBits);
     } else {
-      float target = static_cast<float>(std::ldexp(info.maxFinite, -margin));
-      result = arith::DivFOp::create(rewriter, loc, amax, f32(target));
+      result = arith::DivFOp::create(rewriter, loc, amax,
+                                     f32(static_cast<float>(target)));
       result = arith::MinimumFOp::create(rewriter, loc, result, f32(FLT_MAX));
       result = arith::MaximumFOp::create(rewriter, loc, result, f32(FLT_MIN));
     }

@@ -17,6 +17,7 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/Format.h"
 
 #include <cfloat>
 #include <cmath>
@@ -355,7 +356,9 @@ quantizeOperand(OpBuilder &b, Location loc, Value value,
                      getScaleElementType(context, quantization.scaling)),
         amax, TypeAttr::get(quantization.format),
         b.getI32IntegerAttr(quantization.margin),
-        quantization.pow2Scales ? b.getUnitAttr() : UnitAttr());
+        quantization.pow2Scales ? b.getUnitAttr() : UnitAttr(),
+        quantization.targetMax ? b.getF32FloatAttr(*quantization.targetMax)
+                               : FloatAttr());
   }
   Value quantized = QuantizeOp::create(
       b, loc, RankedTensorType(operand.type).clone(quantization.format), value,
@@ -504,6 +507,32 @@ private:
 
 } // namespace
 
+namespace {
+/// What fp8.compute_scale maps amax onto: max_finite * 2^-margin, or
+/// targetMax when set.
+struct ScaleTarget {
+  int32_t margin = 0;
+  std::optional<float> targetMax;
+};
+} // namespace
+
+/// The scale target of `format` when neither `margin` nor `target-max` is
+/// given; the recipes' defaults live here alone. HiF8 maps amax onto 8 (margin
+/// 12), the top of its 3-mantissa-bit range, leaving the tapered binades
+/// above for outliers of later steps; the others map it onto max_finite.
+static ScaleTarget getDefaultScaleTarget(::fp8::Format format) {
+  if (format == ::fp8::Format::HiF8)
+    return {/*margin=*/12, /*targetMax=*/std::nullopt};
+  return {};
+}
+
+/// `value` as an option would spell it (15, 0.1, 1e+39).
+static std::string formatOptionValue(double value) {
+  std::string text;
+  llvm::raw_string_ostream(text) << llvm::format("%.9g", value);
+  return text;
+}
+
 /// A narrow float type named by an option (`hif8` is `!fp8.hif8`).
 static FailureOr<Type> parseFormat(MLIRContext *context, StringRef name) {
   if (name == "hif8")
@@ -567,6 +596,22 @@ LogicalResult FP8InsertCastsPass::parseOptions(OperandQuantization &forward,
   if (minFlops < 0)
     return error() << "min-flops must be >= 0, got "
                    << static_cast<int64_t>(minFlops);
+  // target-max (0 = unset) replaces the margin; as an f32 attribute it is
+  // rounded to f32 once, here.
+  std::optional<float> targetMaxValue;
+  if (targetMax != 0.0) {
+    if (margin.hasValue())
+      return error() << "options margin and target-max are exclusive "
+                        "(target-max replaces margin); got margin="
+                     << static_cast<int32_t>(margin)
+                     << " and target-max=" << formatOptionValue(targetMax);
+    // Checked before the conversion, which is only defined within range.
+    if (!(targetMax >= FLT_MIN && targetMax <= FLT_MAX))
+      return error() << "target-max must be a finite f32 no smaller than the "
+                        "smallest normal f32, got "
+                     << formatOptionValue(targetMax);
+    targetMaxValue = static_cast<float>(targetMax);
+  }
 
   auto configure = [&](OperandQuantization &config, Type type,
                        StringRef roundingOption, StringRef roundingName,
@@ -577,14 +622,25 @@ LogicalResult FP8InsertCastsPass::parseOptions(OperandQuantization &forward,
     config.pow2Scales = pow2Scales;
     config.staticScales = staticScales;
     ::fp8::Format numerics = *getFormat(type);
-    config.margin = margin.hasValue()
-                        ? static_cast<int32_t>(margin)
-                        : (numerics == ::fp8::Format::HiF8 ? 12 : 0);
-    double denominator =
-        std::ldexp(::fp8::getFormatInfo(numerics).maxFinite, -config.margin);
-    if (!(denominator >= FLT_MIN && denominator <= FLT_MAX))
-      return error() << "margin " << config.margin << " puts max_finite("
-                     << type << ") * 2^-margin outside the normal f32 range";
+    ScaleTarget target = getDefaultScaleTarget(numerics);
+    if (targetMaxValue)
+      target = {/*margin=*/0, targetMaxValue};
+    else if (margin.hasValue())
+      target = {static_cast<int32_t>(margin), std::nullopt};
+    config.margin = target.margin;
+    config.targetMax = target.targetMax;
+    double maxFinite = ::fp8::getFormatInfo(numerics).maxFinite;
+    if (config.targetMax) {
+      if (*config.targetMax > maxFinite)
+        return error() << "target-max " << formatOptionValue(*config.targetMax)
+                       << " exceeds max_finite(" << type
+                       << ") = " << formatOptionValue(maxFinite);
+    } else {
+      double scaleTarget = ::fp8::getScaleTarget(numerics, config.margin);
+      if (!(scaleTarget >= FLT_MIN && scaleTarget <= FLT_MAX))
+        return error() << "margin " << config.margin << " puts max_finite("
+                       << type << ") * 2^-margin outside the normal f32 range";
+    }
     if (!roundingOption.empty()) {
       std::optional<Rounding> parsed = parseRoundingOption(roundingOption);
       if (!parsed)

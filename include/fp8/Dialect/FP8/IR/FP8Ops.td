@@ -246,35 +246,60 @@ def FP8_AmaxOp : FP8_Op<"amax", [Pure]> {
 def FP8_ComputeScaleOp : FP8_Op<"compute_scale", [Pure, ElementwiseMappable]> {
   let summary = "Decode scale that maps an amax onto a format's range";
   let description = [{
-    For an f32 result: `s = amax / (max_finite(format) * 2^-margin)` in f32;
-    with `pow2`, `s` is rounded up to a power of two; `s` is clamped to the
-    normal f32 range; where `amax` is 0 or not finite, `s = 1`. Quantizing
-    with `s` maps the block's largest magnitude onto `max_finite * 2^-margin`.
+    Maps each `amax` onto a target magnitude `t`: by default
+    `t = max_finite(format) * 2^-margin`; with `target_max`, `t = target_max`
+    (which replaces `margin`: setting both is an error). `target_max` is an
+    f32 that need not be a power of two, finite, no smaller than the smallest
+    normal f32 and no larger than `max_finite(format)`; e.g. 15 for HiF8, as
+    Ascend's dynamic HiF8 quantization does.
 
-    For an `f8E8M0FNU` result, the OCP MX rule: `s = 2^(floor(log2(amax)) -
-    emax(format) + margin)`, where `emax = floor(log2(max_finite(format)))`,
-    clamped to `[2^-127, 2^127]`; 1 where amax is 0 or not finite.
+    For an f32 result: `s = amax / t`, one IEEE f32 division (round to
+    nearest even; `t` is exact in f32); with `pow2`, `s` is instead the
+    smallest power of two `>= amax / t` computed exactly (so `amax / s <= t`
+    always holds); `s` is clamped to the normal f32 range (`[2^-126, 2^127]`
+    with `pow2`); where `amax` is 0 or not finite, `s = 1`. Quantizing with
+    `s` maps the block's largest magnitude onto `t`.
+
+    For an `f8E8M0FNU` result, the OCP MX rule:
+    `s = 2^(floor(log2(amax)) - floor(log2(t)))`, clamped to
+    `[2^-127, 2^127]`; 1 where amax is 0 or not finite. By default
+    `floor(log2(t)) = emax(format) - margin` with
+    `emax = floor(log2(max_finite(format)))` (8 for f8E4M3FN, 15 for HiF8),
+    so `s = 2^(floor(log2(amax)) - emax + margin)`; with `target_max`, emax
+    is replaced by `floor(log2(target_max))` (3 for 15: the same scales as
+    HiF8 with margin 12). E8M0 scales are powers of two already: `pow2` changes
+    nothing there.
 
     Example:
 
     ```mlir
     %s = fp8.compute_scale %amax {format = f8E4M3FN, margin = 1 : i32, pow2}
         : f32 -> f32
+    %h = fp8.compute_scale %amax {format = !fp8.hif8, target_max = 1.5e+01 : f32}
+        : f32 -> f32
     %e = fp8.compute_scale %amaxes {format = f4E2M1FN}
         : tensor<16x2xf32> -> tensor<16x2xf8E8M0FNU>
     ```
+
+    `%h` is `amax / 15` in f32: amax 30 gives 2, amax 1 gives
+    `0x3D888889` (1/15 rounded to nearest even).
   }];
   let arguments = (ins
     FP8_F32Like:$amax,
     TypeAttr:$format,
     DefaultValuedAttr<I32Attr, "0">:$margin,
-    UnitAttr:$pow2
+    UnitAttr:$pow2,
+    OptionalAttr<F32Attr>:$target_max
   );
   let results = (outs FP8_ScaleResultLike:$scale);
   let assemblyFormat = "$amax attr-dict `:` type($amax) `->` type($scale)";
   let extraClassDeclaration = [{
     /// `margin` as the signed exponent it is (I32Attr reads back unsigned).
     int32_t getSignedMargin() { return static_cast<int32_t>(getMargin()); }
+    /// The magnitude amax maps onto: `target_max` if set, else
+    /// max_finite(format) * 2^-margin (exact in double; the verifier keeps
+    /// it a normal f32).
+    double getScaleTarget();
   }];
   let hasVerifier = 1;
   let hasFolder = 1;

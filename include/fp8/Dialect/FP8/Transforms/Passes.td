@@ -103,9 +103,15 @@ def FP8InsertCastsPass : Pass<"fp8-insert-casts", "::mlir::ModuleOp"> {
     gradient format has it, else the gradient format's own) must be defined
     for their format; `stochastic` needs random bits and is not
     offered. `margin` (default 0, and 12 for HiF8, which maps amax onto 8,
-    the top of HiF8's 3-mantissa-bit range) and `pow2-scales` go to
-    `fp8.compute_scale`; `saturate` (default on) quantizes with
-    `#fp8.saturation<finite>`.
+    the top of HiF8's 3-mantissa-bit range), `target-max` and `pow2-scales`
+    go to every `fp8.compute_scale` the pass inserts. `target-max` (0:
+    unset) maps amax onto that value instead of `max_finite * 2^-margin`
+    (e.g. `recipe=hif8 target-max=15`, as Ascend's dynamic HiF8
+    quantization does); it is rounded to f32, must not exceed the
+    max_finite of the formats it applies to, and replaces `margin` (giving
+    both is an error). With `scaling=mx32` it sets the same `target_max` on
+    the E8M0 scales: `2^(floor(log2 amax) - floor(log2 target-max))`.
+    `saturate` (default on) quantizes with `#fp8.saturation<finite>`.
 
     `keep-first-last` leaves the first and the last contraction of each
     function (in program order, counted before `min-flops`) in high
@@ -173,6 +179,9 @@ def FP8InsertCastsPass : Pass<"fp8-insert-casts", "::mlir::ModuleOp"> {
     Option<"margin", "margin", "int32_t", /*default=*/"0",
            "compute_scale margin: amax maps onto max_finite * 2^-margin "
            "(default 0, 12 for HiF8)">,
+    Option<"targetMax", "target-max", "double", /*default=*/"0",
+           "compute_scale target_max: amax maps onto this value (need not "
+           "be a power of two; replaces margin); 0: unset">,
     Option<"keepFirstLast", "keep-first-last", "bool", /*default=*/"false",
            "Leave the first and the last contraction of each function in "
            "high precision">,

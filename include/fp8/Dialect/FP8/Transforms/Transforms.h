@@ -77,8 +77,10 @@ struct OperandQuantization {
   Type format;
   Rounding rounding = Rounding::nearest_even;
   Saturation saturation = Saturation::finite;
-  /// fp8.compute_scale's margin and pow2.
+  /// fp8.compute_scale's margin, target_max (replaces the margin when set)
+  /// and pow2.
   int32_t margin = 0;
+  std::optional<float> targetMax;
   bool pow2Scales = false;
   ScalingMode scaling = ScalingMode::tensor;
   /// Take the scales from the `fp8.lhs_scale` / `fp8.rhs_scale` attributes
