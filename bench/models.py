@@ -12,14 +12,19 @@ bench/results/models.json.
 
     PYTHONPATH=build/python_packages .venv/bin/python bench/models.py
         [--models mlp,gpt2] [--target native] [--repeat 10]
-        [--configs f32,ocp/row,hif8/row] [--json PATH]
+        [--configs f32,ocp/row,hif8/row] [--seeds N] [--json PATH]
 
 A configuration is ``f32`` or ``RECIPE/SCALING[/OPTION=VALUE...]``, the
-options going to fp8-insert-casts (``hif8/row/target-max=15``).
+options going to fp8-insert-casts (``hif8/row/target-max=15``). With
+``--seeds N`` each model is drawn N times (weights and inputs from seeds
+0..N-1) and the errors are the mean over the draws (times: seed 0); the
+geometric means of every configuration's relative L2 error over the models
+end the table, for comparing configurations.
 """
 
 import argparse
 import json
+import math
 import os
 import platform
 import statistics
@@ -73,6 +78,7 @@ def main():
     parser.add_argument("--configs", default=DEFAULT_CONFIGS)
     parser.add_argument("--target", default="native")
     parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--seeds", type=int, default=1)
     parser.add_argument("--json",
                         default=os.path.join(ROOT, "bench", "results",
                                              "models.json"))
@@ -88,29 +94,48 @@ def main():
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join("---" for _ in header) + "|")
     records = []
+    configs = args.configs.split(",")
     for name in args.models.split(","):
-        model, inputs = torch_models.make(name)
+        draws = []
+        for seed in range(args.seeds):
+            model, inputs = torch_models.make(name, seed)
+            with torch.no_grad():
+                reference = model(*inputs)
+            draws.append((model, inputs, reference,
+                          fp8mlir.torch.export(model, *inputs)))
+        model, inputs, reference, _ = draws[0]
         with torch.no_grad():
-            reference = model(*inputs)
             torch_time = median_time(lambda: model(*inputs), args.repeat)
-        exported = fp8mlir.torch.export(model, *inputs)
-        for config in args.configs.split(","):
+        for config in configs:
             recipe, scaling, options = parse_config(config)
-            compiled = fp8mlir.torch.compile(
-                exported, recipe=recipe, scaling=scaling or "row",
-                target=target, insert_casts=options)
-            out = compiled(*inputs)
-            error = float(torch.linalg.norm(out - reference) /
-                          torch.linalg.norm(reference))
-            max_error = float((out - reference).abs().max())
-            ours = median_time(lambda: compiled(*inputs), args.repeat)
+            errors, max_errors = [], []
+            for seed, (model, inputs, reference, exported) in \
+                    enumerate(draws):
+                compiled = fp8mlir.torch.compile(
+                    exported, recipe=recipe, scaling=scaling or "row",
+                    target=target, insert_casts=options)
+                out = compiled(*inputs)
+                errors.append(float(torch.linalg.norm(out - reference) /
+                                    torch.linalg.norm(reference)))
+                max_errors.append(float((out - reference).abs().max()))
+                if seed == 0:
+                    ours = median_time(lambda: compiled(*inputs),
+                                       args.repeat)
+            error = statistics.mean(errors)
+            max_error = statistics.mean(max_errors)
             print(f"| {name} | {config} | {error:.4f} | {max_error:.4f} | "
                   f"{ours * 1e3:.2f} | {torch_time * 1e3:.2f} | "
                   f"{torch_time / ours:.2f} |", flush=True)
             records.append({
                 "model": name, "config": config, "target": target,
-                "rel_l2": error, "max_abs_err": max_error,
-                "ours_s": ours, "torch_f32_1thread_s": torch_time})
+                "seeds": args.seeds, "rel_l2": error,
+                "max_abs_err": max_error, "ours_s": ours,
+                "torch_f32_1thread_s": torch_time})
+    for config in configs:
+        errors = [r["rel_l2"] for r in records if r["config"] == config]
+        if all(errors):
+            mean = math.exp(statistics.mean(map(math.log, errors)))
+            print(f"| geometric mean | {config} | {mean:.4f} | | | | |")
     if args.json:
         with open(args.json, "w") as out:
             json.dump({"cpu": cpu_model(), "torch": torch.__version__,
