@@ -60,6 +60,9 @@ void mlir::fp8::buildFP8CPUPipeline(OpPassManager &pm,
   kernel.target = options.target;
   pm.addNestedPass<func::FuncOp>(createConvertFP8MatmulToCPUPass(kernel));
   pm.addNestedPass<func::FuncOp>(createConvertFP8ToLinalgPass());
+  // Math in linalg bodies becomes arith (polynomial approximations, powers
+  // as multiplications), which vectorizes on every target.
+  pm.addNestedPass<func::FuncOp>(createFP8LowerMathPass());
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createFP8VectorizeContractionsPass());
   pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
@@ -83,6 +86,8 @@ void mlir::fp8::buildFP8CPUPipeline(OpPassManager &pm,
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  // The math ops LLVM has no (accurate) lowering for, f64 erf say.
+  pm.addPass(createFP8LowerMathToLibmPass());
   // Transfers to loads / masked loads and broadcasts (which convert-to-llvm
   // does not do), then everything else.
   ConvertVectorToLLVMPassOptions vectorToLLVM;
@@ -93,6 +98,9 @@ void mlir::fp8::buildFP8CPUPipeline(OpPassManager &pm,
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
+  // Anything left (a dialect nothing here lowers, an unrealized cast) is an
+  // error naming the op, not a translation failure later.
+  pm.addPass(createFP8VerifyLoweredToLLVMPass());
 }
 
 /// The CUDA toolkit whose ptxas assembles the kernels: `cudaPath` if set,
@@ -151,6 +159,10 @@ void mlir::fp8::buildFP8GPUPipeline(OpPassManager &pm,
   kernels.addPass(createReconcileUnrealizedCastsPass());
   kernels.addPass(createCanonicalizerPass());
   kernels.addPass(createCSEPass());
+  // A kernel op that did not reach NVVM / LLVM is an error naming it rather
+  // than a translation failure in gpu-module-to-binary. The host side is not
+  // lowered to LLVM here; it will be checked once it is.
+  kernels.addPass(createFP8VerifyLoweredToLLVMPass());
 
   // PTX (ISA 8.4: mma.sync on e4m3 / e5m2), assembled by ptxas.
   GpuNVVMAttachTargetOptions target;

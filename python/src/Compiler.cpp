@@ -4,6 +4,7 @@
 
 #include "fp8/Dialect/FP8/IR/FP8Dialect.h"
 #include "fp8/InitAll.h"
+#include "fp8/Transforms/Transforms.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -335,6 +336,13 @@ Executable::create(const Module &module, const std::string &pipeline,
     return nullptr;
 
   DiagnosticCollector collector(loweredOp.getContext(), error.diagnostics);
+  // What the pipeline left outside LLVM would only fail in translation, with
+  // a message that names no op.
+  if (failed(mlir::fp8::verifyLoweredToLLVM(loweredOp))) {
+    error.summary = "cannot compile the lowered module: pass pipeline '" +
+                    pipeline + "' did not lower everything to the LLVM dialect";
+    return nullptr;
+  }
   auto transformer = makeOptimizingTransformer(optLevel, /*sizeLevel=*/0,
                                                /*targetMachine=*/nullptr);
   SmallVector<StringRef> libraries(sharedLibs.begin(), sharedLibs.end());

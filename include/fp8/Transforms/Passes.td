@@ -1,7 +1,8 @@
 //===- Passes.td - Transforms that know nothing of fp8 -----*- tablegen -*-===//
 //
-// Tiling and vectorization of linalg ops on tensors that the fp8 pipelines
-// need and upstream does not offer as passes. Nothing here refers to the fp8
+// Tiling and vectorization of linalg ops on tensors, lowering of math ops
+// and the check that a lowering reached LLVM, which the fp8 pipelines need
+// and upstream does not offer as passes. Nothing here refers to the fp8
 // dialect.
 //
 //===----------------------------------------------------------------------===//
@@ -70,6 +71,135 @@ def FP8VectorizeContractionsPass
     "::mlir::tensor::TensorDialect",
     "::mlir::vector::VectorDialect",
   ];
+}
+
+def FP8LowerMathPass : Pass<"fp8-lower-math"> {
+  let summary = "Rewrite math ops into arith code that every CPU target "
+                "lowers and vectorizes";
+  let description = [{
+    Models exported from PyTorch use `math` ops that a CPU pipeline either
+    cannot lower (`math.erf`, of the default GELU, has no LLVM intrinsic) or
+    lowers into code that does not vectorize (`math.fpowi` of the tanh GELU
+    becomes `llvm.intr.powi`, whose exponent must stay a scalar; `llvm.exp`
+    on a vector becomes one libm call per lane). This pass rewrites the math
+    ops on scalars and vectors (those on tensors are left alone: convert them
+    to linalg first) so that what is left of them lowers to LLVM on any CPU:
+
+    1. Upstream's algebraic simplifications: `math.powf` and `math.fpowi`
+       with a constant exponent become multiplications, `sqrt`, `rsqrt` or a
+       division (`fpowi(x, 3)` is `x * x * x`).
+    2. `math.fpowi` with any other constant exponent becomes upstream's
+       square-and-multiply expansion. With an exponent not known at compile
+       time it becomes `powf(|x|, sitofp(n))`, with the sign of `x` where `n`
+       is odd (`math.powf` is libm's `powf` or `pow`; floats narrower than
+       f32 are computed in f32): exact integer powers for |n| < 2^24 (2^53
+       for f64) and the right sign for every `n`. Upstream's expansion of
+       `math.powf` as `exp(y * log(x))` is not used (NaN for a negative
+       base): `math.powf` stays.
+    3. Upstream's polynomial approximations of f32 `exp`, `expm1`, `log`,
+       `log2`, `log1p`, `tanh`, `erf`, `asin` and `acos` (f16 and bf16 are
+       computed in f32 and rounded back), branch-free arith code that
+       vectorizes with the rest of a linalg body. Their special values are
+       exact (`exp(-inf) = 0` for masked softmax, `exp(+inf) = inf`,
+       `tanh(±big) = ±1`, `erf(±inf) = ±1`, `log(0) = -inf`,
+       `log(x < 0) = NaN`, NaN to NaN) and their largest errors, measured
+       against an f64 reference over every 4093rd f32 and [-10, 10] in steps
+       of 1e-4 (`test/python/test_math_lowering.py`), are 4.4 ulp (exp,
+       expm1), 0.8 (log), 1.5 (log2), 2.3 (log1p), 4.3 (tanh), 4.0 (erf),
+       5.2 (asin) and 1.1 (acos). Two of them are wrapped to be right below
+       the normal range too: `exp(x) = exp(x / 2)^2` for x < ln(2^-126)
+       (upstream's flushes subnormal results to 0), and
+       `log(x) = log(x * 2^23) - 23 ln 2` for subnormal x (upstream's reads
+       their exponent bits as if normal). Not approximated, as upstream's
+       approximations are wrong somewhere: `sin` and `cos` (beyond
+       |x| ~ 1e5), `atan` and `atan2` (40 ulp), `erfc` (subnormal results
+       flush to 0), `cbrt` (`cbrt(inf)` is NaN); nor f64 math.
+
+    What is left lowers through `convert-to-llvm` (an LLVM intrinsic) or
+    `fp8-lower-math-to-libm` (a libm call). `fp8-cpu-pipeline` runs this
+    pass on tensors right after `convert-fp8-to-linalg`, so that linalg
+    bodies hold only arith when they are vectorized.
+
+    Example:
+
+    ```mlir
+    %0 = math.fpowi %x, %c3_i64 : f32, i64
+    %1 = math.erf %x : f32
+    ```
+
+    becomes `%0 = arith.mulf (arith.mulf %x, %x), %x` and, for `%1`, about
+    forty arith and `math.fma` ops (a rational approximation).
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
+def FP8LowerMathToLibmPass
+    : Pass<"fp8-lower-math-to-libm", "::mlir::ModuleOp"> {
+  let summary = "Turn the math ops that LLVM has no accurate lowering for "
+                "into libm calls";
+  let description = [{
+    `math.erf`, `math.erfc`, `math.expm1`, `math.log1p`, `math.cbrt`,
+    `math.asinh`, `math.acosh` and `math.atanh` have no LLVM intrinsic, and
+    `convert-math-to-llvm` lowers `expm1` as `exp(x) - 1` and (by default)
+    `log1p` as `log(1 + x)`, which lose all accuracy near 0. This pass turns
+    these ops (what `fp8-lower-math` did not approximate: f64 ones) into
+    calls to libm (`erf`, `erff`, ...), unrolling vectors, with upstream's
+    `convert-math-to-libm` patterns. Other math ops are left for
+    `convert-to-llvm` (upstream's `convert-math-to-libm` pass would make
+    every math op it knows a scalar call, `sqrt` and `floor` included, and
+    fails on those it does not know). `fp8-cpu-pipeline` runs it after
+    vectorization, before the conversions to LLVM.
+
+    Example: `%0 = math.erf %x : vector<2xf64>` becomes two `func.call @erf`
+    on the extracted elements and a `func.func private @erf(f64) -> f64`.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::func::FuncDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
+def FP8VerifyLoweredToLLVMPass : Pass<"fp8-verify-lowered-to-llvm"> {
+  let summary = "Fail on anything that did not reach the LLVM dialect";
+  let description = [{
+    A lowering that leaves an op behind (a dialect no pass converted, a
+    `builtin.unrealized_conversion_cast` between types no pattern unified, a
+    vector of fp8 values on an LLVM op) would otherwise only fail at
+    translation to LLVM IR, with a message that names neither the op nor
+    where it came from, or crash there. This pass fails with an error at the
+    first such op nested in the op it runs on (which itself is not checked),
+    and a note that counts the others:
+
+    ```
+    model.mlir:12:8: error: 'builtin.unrealized_conversion_cast' op was not
+        lowered to the LLVM dialect: a conversion left this cast for its
+        user 'math.isinf', which was not converted
+    model.mlir:12:8: note: and 2 more: math.isinf x1,
+        builtin.unrealized_conversion_cast x1
+    ```
+
+    Lowered means: an op of the `llvm` dialect or of a dialect of LLVM
+    intrinsics (`nvvm`, `rocdl`), a `builtin.module`, or what the GPU
+    dialect translates on a lowered host (`gpu.binary`, `gpu.launch_func` on
+    LLVM values); and no value of such an op (operands, results, block
+    arguments) has a type LLVM IR cannot represent: a float other than f16,
+    bf16, f32, f64, f80 and f128 (the LLVM dialect takes vectors of them),
+    or a type of another dialect, such as `!fp8.hif8`. Attributes are not
+    checked: a dense constant of fp8 values is translated as its bytes, and
+    NVVM ops name fp8 formats in attributes.
+
+    `fp8-cpu-pipeline` ends with it. `fp8-gpu-pipeline` runs it on each
+    `gpu.module` before `gpu-module-to-binary`; the host side, which that
+    pipeline does not lower to LLVM yet, will be checked once it is. The
+    Python JIT (`fp8mlir.jit`) runs the same check after any pipeline. The
+    check is also `mlir::fp8::verifyLoweredToLLVM`
+    (`fp8/Transforms/Transforms.h`).
+  }];
 }
 
 #endif // FP8_TRANSFORMS_PASSES_TD
