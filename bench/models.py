@@ -123,7 +123,7 @@ def main():
                                        args.repeat)
             error = statistics.mean(errors)
             max_error = statistics.mean(max_errors)
-            print(f"| {name} | {config} | {error:.4f} | {max_error:.4f} | "
+            print(f"| {name} | {config} | {error:.3g} | {max_error:.3g} | "
                   f"{ours * 1e3:.2f} | {torch_time * 1e3:.2f} | "
                   f"{torch_time / ours:.2f} |", flush=True)
             records.append({

@@ -87,7 +87,7 @@ def main():
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join("---" for _ in header) + "|")
     for name, matmuls, error, max_error, ours in rows:
-        print(f"| {name} | {matmuls} | {error:.4f} | {max_error:.4f} | "
+        print(f"| {name} | {matmuls} | {error:.3g} | {max_error:.3g} | "
               f"{ours * 1e3:.2f} | {torch_time * 1e3:.2f} | "
               f"{torch_time / ours:.2f}x |")
     print()
