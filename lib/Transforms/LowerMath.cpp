@@ -45,6 +45,13 @@ static Type withElementType(Type type, Type element) {
   return element;
 }
 
+/// `value` as an f32 scalar or splat vector constant of `type`.
+static Value createF32Constant(RewriterBase &rewriter, Location loc, Type type,
+                               double value) {
+  return createScalarOrSplatConstant(rewriter, loc, type,
+                                     APFloat(static_cast<float>(value)));
+}
+
 /// Upstream's f32 exp approximation scales by 2^k through the exponent bits,
 /// so results below the smallest normal float flush to 0. Below ln(2^-126),
 /// exp(x) = exp(x / 2)^2 brings them back: one approximation of a normal
@@ -55,8 +62,7 @@ static void extendExpToSubnormalResults(RewriterBase &rewriter,
   Location loc = op.getLoc();
   Type type = op.getType();
   auto constant = [&](double value) {
-    return createScalarOrSplatConstant(rewriter, loc, type,
-                                       APFloat(static_cast<float>(value)));
+    return createF32Constant(rewriter, loc, type, value);
   };
   Value x = op.getOperand();
   Value isSubnormal =
@@ -82,8 +88,7 @@ static void extendLogToSubnormalInputs(RewriterBase &rewriter, LogOp op,
   Location loc = op.getLoc();
   Type type = op.getType();
   auto constant = [&](double value) {
-    return createScalarOrSplatConstant(rewriter, loc, type,
-                                       APFloat(static_cast<float>(value)));
+    return createF32Constant(rewriter, loc, type, value);
   };
   Value x = op.getOperand();
   Value isSubnormal =
