@@ -1,28 +1,30 @@
 #!/usr/bin/env python3
 """Real PyTorch models through the torch frontend: error and time against
-PyTorch f32, in the same run.
+PyTorch, in the same run.
 
 For each model family of examples/torch_models.py (exported by torch-mlir
 with random weights from a fixed seed) and each configuration (f32 through
 our pipeline, then fp8 recipes x scalings), compiles the model with
-fp8mlir.torch on one CPU target and prints its relative L2 error and max
-abs error against PyTorch f32, its median time per call, PyTorch f32's with
-one thread (the compiled code runs on one core), and their ratio. Writes
-bench/results/models.json.
+fp8mlir.torch on one CPU target and prints its relative L2 and max abs error
+against PyTorch f32, its compile time (export + passes + JIT), and its
+median time per call beside PyTorch f32's (and bf16's, where the CPU has
+AVX-512 BF16) at each thread count of --threads, timed interleaved in rounds
+(every configuration and peer once per round). The compiled code runs on one
+thread whatever PyTorch's count. Ends with geometric means over the models;
+writes bench/results/models.json.
 
     PYTHONPATH=build/python_packages .venv/bin/python bench/models.py
-        [--models mlp,gpt2] [--target native] [--repeat 10]
+        [--models mlp,gpt2] [--target native] [--threads 1,2] [--repeat 10]
         [--configs f32,ocp/row,hif8/row] [--seeds N] [--json PATH]
 
 A configuration is ``f32`` or ``RECIPE/SCALING[/OPTION=VALUE...]``, the
 options going to fp8-insert-casts (``hif8/row/target-max=15``). With
 ``--seeds N`` each model is drawn N times (weights and inputs from seeds
-0..N-1) and the errors are the mean over the draws (times: seed 0); the
-geometric means of every configuration's relative L2 error over the models
-end the table, for comparing configurations.
+0..N-1) and the errors are the mean over the draws (times: seed 0).
 """
 
 import argparse
+import copy
 import json
 import math
 import os
@@ -44,14 +46,39 @@ import torch_models  # noqa: E402
 DEFAULT_CONFIGS = "f32,ocp/tensor,ocp/row,hif8/tensor,hif8/row"
 
 
-def median_time(function, repeat):
-    function()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
+def interleaved_times(functions, rounds):
+    """The median time in seconds of each of ``functions`` ({name:
+    callable}), timed in interleaved rounds (each round calls every function
+    once, after one warm-up call each) so that noise on a shared machine
+    falls on all of them alike."""
+    for function in functions.values():
         function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    times = {name: [] for name in functions}
+    for _ in range(rounds):
+        for name, function in functions.items():
+            start = time.perf_counter()
+            function()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+def timed(function):
+    start = time.perf_counter()
+    result = function()
+    return result, time.perf_counter() - start
+
+
+def has_bf16():
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            return any(line.startswith("flags") and "avx512_bf16" in line
+                       for line in cpuinfo)
+    except OSError:
+        return False
+
+
+def geometric_mean(values):
+    return math.exp(statistics.mean(map(math.log, values)))
 
 
 def parse_config(text):
@@ -77,7 +104,11 @@ def main():
     parser.add_argument("--models", default=",".join(torch_models.NAMES))
     parser.add_argument("--configs", default=DEFAULT_CONFIGS)
     parser.add_argument("--target", default="native")
-    parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--threads", default="1,2",
+                        help="PyTorch's thread counts (our code runs on one "
+                        "thread)")
+    parser.add_argument("--repeat", type=int, default=10,
+                        help="timed rounds")
     parser.add_argument("--seeds", type=int, default=1)
     parser.add_argument("--json",
                         default=os.path.join(ROOT, "bench", "results",
@@ -86,11 +117,16 @@ def main():
     target = args.target
     if target == "native":
         target = fp8mlir.torch.best_cpu_target()
-    torch.set_num_threads(1)
-    print(f"CPU: {cpu_model()}; fp8-cpu-pipeline{{target={target}}}; "
-          f"PyTorch {torch.__version__} f32, 1 thread")
-    header = ("model", "configuration", "rel L2", "max abs err", "ours ms",
-              "torch ms", "torch / ours")
+    threads = [int(t) for t in args.threads.split(",")]
+    bf16 = has_bf16()
+    print(f"CPU: {cpu_model()}; fp8-cpu-pipeline{{target={target}}} (one "
+          f"thread); PyTorch {torch.__version__} f32"
+          f"{' and bf16' if bf16 else ''} with {args.threads} threads")
+    header = ["model", "configuration", "rel L2", "max abs err",
+              "compile s", "torch threads", "ours ms", "torch f32 ms",
+              "torch f32 / ours"]
+    if bf16:
+        header += ["torch bf16 ms", "torch bf16 / ours"]
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join("---" for _ in header) + "|")
     records = []
@@ -101,41 +137,75 @@ def main():
             model, inputs = torch_models.make(name, seed)
             with torch.no_grad():
                 reference = model(*inputs)
-            draws.append((model, inputs, reference,
-                          fp8mlir.torch.export(model, *inputs)))
+            exported, export_time = timed(
+                lambda: fp8mlir.torch.export(model, *inputs))
+            draws.append((model, inputs, reference, exported))
         model, inputs, reference, _ = draws[0]
-        with torch.no_grad():
-            torch_time = median_time(lambda: model(*inputs), args.repeat)
+        compiled, results = {}, {}
         for config in configs:
             recipe, scaling, options = parse_config(config)
             errors, max_errors = [], []
-            for seed, (model, inputs, reference, exported) in \
+            for seed, (_, seed_inputs, seed_reference, exported) in \
                     enumerate(draws):
-                compiled = fp8mlir.torch.compile(
+                module, compile_time = timed(lambda: fp8mlir.torch.compile(
                     exported, recipe=recipe, scaling=scaling or "row",
-                    target=target, insert_casts=options)
-                out = compiled(*inputs)
-                errors.append(float(torch.linalg.norm(out - reference) /
-                                    torch.linalg.norm(reference)))
-                max_errors.append(float((out - reference).abs().max()))
+                    target=target, insert_casts=options))
+                out = module(*seed_inputs)
+                errors.append(float(
+                    torch.linalg.norm(out - seed_reference) /
+                    torch.linalg.norm(seed_reference)))
+                max_errors.append(float((out - seed_reference).abs().max()))
                 if seed == 0:
-                    ours = median_time(lambda: compiled(*inputs),
-                                       args.repeat)
-            error = statistics.mean(errors)
-            max_error = statistics.mean(max_errors)
-            print(f"| {name} | {config} | {error:.3g} | {max_error:.3g} | "
-                  f"{ours * 1e3:.2f} | {torch_time * 1e3:.2f} | "
-                  f"{torch_time / ours:.2f} |", flush=True)
-            records.append({
-                "model": name, "config": config, "target": target,
-                "seeds": args.seeds, "rel_l2": error,
-                "max_abs_err": max_error, "ours_s": ours,
-                "torch_f32_1thread_s": torch_time})
+                    compiled[config] = module
+                    first_compile = export_time + compile_time
+            results[config] = {"rel_l2": statistics.mean(errors),
+                               "max_abs_err": statistics.mean(max_errors),
+                               "compile_s": first_compile}
+
+        peers = {"torch f32": (model, inputs)}
+        if bf16:
+            peers["torch bf16"] = (
+                copy.deepcopy(model).to(torch.bfloat16),
+                tuple(x.to(torch.bfloat16) for x in inputs))
+        for count in threads:
+            torch.set_num_threads(count)
+            functions = {config: (lambda m=module: m(*inputs))
+                         for config, module in compiled.items()}
+            for peer, (peer_model, peer_inputs) in peers.items():
+                functions[peer] = (
+                    lambda m=peer_model, x=peer_inputs: m(*x))
+            with torch.no_grad():
+                times = interleaved_times(functions, args.repeat)
+            for config in configs:
+                result = results[config]
+                ours = times[config]
+                row = [name, config, f"{result['rel_l2']:.3g}",
+                       f"{result['max_abs_err']:.3g}",
+                       f"{result['compile_s']:.1f}", str(count),
+                       f"{ours * 1e3:.3f}"]
+                record = dict(model=name, config=config, target=target,
+                              seeds=args.seeds, torch_threads=count,
+                              ours_s=ours, **result)
+                for peer in peers:
+                    row += [f"{times[peer] * 1e3:.3f}",
+                            f"{times[peer] / ours:.2f}"]
+                    record[peer.replace(" ", "_") + "_s"] = times[peer]
+                print("| " + " | ".join(row) + " |", flush=True)
+                records.append(record)
+
+    print()
+    print("Geometric means over the models (torch / ours > 1: we are "
+          "faster):")
     for config in configs:
-        errors = [r["rel_l2"] for r in records if r["config"] == config]
-        if all(errors):
-            mean = math.exp(statistics.mean(map(math.log, errors)))
-            print(f"| geometric mean | {config} | {mean:.4f} | | | | |")
+        rows = [r for r in records if r["config"] == config]
+        errors = [r["rel_l2"] for r in rows if r["torch_threads"] == threads[0]]
+        line = f"  {config}: rel L2 " + (
+            f"{geometric_mean(errors):.4f}" if all(errors) else "0")
+        for count in threads:
+            ratios = [r["torch_f32_s"] / r["ours_s"] for r in rows
+                      if r["torch_threads"] == count]
+            line += f", torch f32 ({count}T) / ours {geometric_mean(ratios):.2f}"
+        print(line)
     if args.json:
         with open(args.json, "w") as out:
             json.dump({"cpu": cpu_model(), "torch": torch.__version__,
