@@ -10,11 +10,13 @@
 #include "fp8/Dialect/FP8/IR/FP8Dialect.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/TypeUtilities.h"
 
 #include <cmath>
+#include <cstring>
 
 using namespace mlir;
 using namespace mlir::fp8;
@@ -156,6 +158,25 @@ static std::optional<Elements<double>> getConstantValues(Value value,
     else
       for (const APFloat &v : dense.getValues<APFloat>())
         values.data.push_back(toDouble(v));
+  } else if (auto resource =
+                 dyn_cast_if_present<DenseResourceElementsAttr>(attr)) {
+    // torch-mlir's weights: the blob holds the elements, packed.
+    auto floatType = dyn_cast<FloatType>(elementType);
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!floatType || !blob || floatType.getWidth() % 8 != 0 ||
+        floatType.getWidth() > 64)
+      return std::nullopt;
+    size_t bytes = floatType.getWidth() / 8;
+    ArrayRef<char> data = blob->getData();
+    if (data.size() != bytes * getNumElements(resource.getType()))
+      return std::nullopt;
+    values.data.reserve(data.size() / bytes);
+    for (size_t offset = 0; offset < data.size(); offset += bytes) {
+      uint64_t bits = 0;
+      std::memcpy(&bits, data.data() + offset, bytes);
+      values.data.push_back(toDouble(APFloat(
+          floatType.getFloatSemantics(), APInt(floatType.getWidth(), bits))));
+    }
   } else {
     return std::nullopt;
   }

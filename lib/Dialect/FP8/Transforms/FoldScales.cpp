@@ -11,6 +11,7 @@
 // arithmetic are applied only with `allow-reassociation`.
 //
 // The patterns live by family: FoldQuantize.cpp (quantize / dequantize),
+// FoldConstantWeights.cpp (weights quantized at compile time),
 // FoldScaledMatmulEpilogue.cpp (into fp8.scaled_matmul) and
 // LiftScaledMatmul.cpp (dequantize -> linalg contractions lifted into
 // fp8.scaled_matmul).
@@ -36,6 +37,7 @@ using namespace mlir::fp8;
 void mlir::fp8::populateFP8FoldScalesPatterns(RewritePatternSet &patterns,
                                               bool allowReassociation) {
   populateFP8DequantizeQuantizeFoldPatterns(patterns);
+  populateFP8ConstantWeightFoldPatterns(patterns);
   populateFP8ScaledMatmulFoldPatterns(patterns, allowReassociation);
   populateFP8LiftScaledMatmulPatterns(patterns, allowReassociation);
 }
@@ -51,7 +53,7 @@ struct FP8FoldScalesPass
     populateFP8FoldScalesPatterns(patterns, allowReassociation);
     // Folding is off: folding fp8.dequantize of constant weights into f32
     // constants would defeat lifting their matmuls into fp8.scaled_matmul.
-    // Constant quantization is the QuantizeConstant pattern.
+    // Constant weights are FoldConstantWeights.cpp's patterns.
     GreedyRewriteConfig config;
     config.enableFolding(false);
     if (failed(

@@ -52,6 +52,11 @@ void populateFP8FoldScalesPatterns(RewritePatternSet &patterns,
 /// compile-time quantization of constants.
 void populateFP8DequantizeQuantizeFoldPatterns(RewritePatternSet &patterns);
 
+/// fp8-fold-scales on constant weights: amax, compute_scale and quantize of
+/// constants (`dense<>`, `dense_resource<>`) seen through transposes,
+/// broadcasts, reshapes, slices and copies, evaluated at compile time.
+void populateFP8ConstantWeightFoldPatterns(RewritePatternSet &patterns);
+
 /// fp8-fold-scales on fp8.scaled_matmul: output quantization, amax, bias,
 /// multiplies into scales, transposes into rhs_transposed.
 void populateFP8ScaledMatmulFoldPatterns(RewritePatternSet &patterns,
