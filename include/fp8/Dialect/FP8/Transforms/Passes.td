@@ -278,11 +278,27 @@ def FP8FoldScalesPass : Pass<"fp8-fold-scales"> {
       encoder would see bit for bit `decode(q) * (s1 / s2)`, the exact
       rescale `convert(dequantize(q, s1 / s2))` (or `convert(q)` between two
       formats when the ratio is 1).
-    - `quantize` of constants (weights) is evaluated at compile time with
-      the op's rounding, saturation and random bits, through the op's
-      folder; HiF8 results become an `i8` constant and `fp8.bitcast`.
-      `dequantize` of constants is left alone (it is not folded into f32
-      constants, which would defeat the matmul lifting below).
+    - Constant weights are quantized at compile time: `amax`,
+      `compute_scale` and `quantize` of a float constant (f16, bf16, f32 or
+      f64; `dense<>`, or the blob of a `dense_resource<>` as torch-mlir
+      emits weights) seen through `linalg.transpose`, `linalg.broadcast`,
+      `linalg.copy`, a copy-only `linalg.generic` (one input read through a
+      projected permutation, constant indices allowed), `tensor.expand_shape`
+      / `collapse_shape` and static `tensor.extract_slice` become constants:
+      the fp8 codes (one byte each: a quarter of the f32 weight; an `i8`
+      constant and `fp8.bitcast` for HiF8) and their scales, computed
+      element by element as the ops' folders do (the numerics library, the
+      op's rounding and saturation), so bit for bit what the run-time path
+      computes. The constant is read in place and no f32 copy of the view
+      is made; the f32 weight stays only where something else uses it. A
+      quantization that would hold more codes than the constant has
+      elements (a weight broadcast over a batch) instead quantizes the
+      weight once and broadcasts the codes (`linalg.broadcast` on fp8),
+      where the scale does not vary along the broadcast dimensions.
+      `quantize` of other constants with constant random bits goes through
+      the op's folder. `dequantize` of constants is left alone (it is not
+      folded into f32 constants, which would defeat the matmul lifting
+      below).
     - `mulf(dequantize(q, s), c)`, for constant `s` and `c` (a splat, or
       uniform along some dimensions: a per-tensor scale times a per-row
       multiplier becomes a per-row scale), becomes `dequantize(q, s * c)`
