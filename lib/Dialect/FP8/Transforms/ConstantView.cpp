@@ -283,7 +283,7 @@ int64_t ConstantView::getNumElements() const {
   return ShapedType::getNumElements(getShape());
 }
 
-int64_t ConstantView::mapToSource(int64_t linear) const {
+int64_t ConstantView::mapThroughStages(int64_t linear) const {
   for (const ViewStage &stage : llvm::reverse(ArrayRef(stages).drop_back())) {
     int64_t source = stage.offset;
     for (int64_t dim = stage.shape.size() - 1; dim >= 0; --dim) {

@@ -61,7 +61,10 @@ private:
 
   /// The row-major index into the constant of the element at row-major
   /// index `linear` of the top stage's operand.
-  int64_t mapToSource(int64_t linear) const;
+  int64_t mapToSource(int64_t linear) const {
+    return stages.size() == 1 ? linear : mapThroughStages(linear);
+  }
+  int64_t mapThroughStages(int64_t linear) const;
   float read(int64_t sourceIndex) const;
 
   /// From the constant (front) to the view's shape (back); never empty.

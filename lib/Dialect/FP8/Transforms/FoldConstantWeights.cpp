@@ -35,29 +35,33 @@ using namespace mlir::fp8;
 namespace {
 
 /// The row-major index of the scale of an element under a block shape (the
-/// one scale of a per-tensor op without one).
+/// one scale of a per-tensor op without one): a sum of per-dimension
+/// offsets, tabulated so that no element divides.
 class ScaleIndexer {
 public:
   ScaleIndexer(ArrayRef<int64_t> shape,
                std::optional<ArrayRef<int64_t>> block) {
     if (!block)
       return;
-    blockSizes.assign(block->begin(), block->end());
-    scaleStrides = computeStrides(getBlockedScaleShape(shape, *block));
+    SmallVector<int64_t> scaleStrides =
+        computeStrides(getBlockedScaleShape(shape, *block));
+    for (auto [size, blockSize, stride] :
+         llvm::zip_equal(shape, *block, scaleStrides)) {
+      SmallVector<int64_t> &offsets = dimOffsets.emplace_back();
+      for (int64_t i = 0; i < size; ++i)
+        offsets.push_back((i / blockSize) * stride);
+    }
   }
 
   int64_t operator()(ArrayRef<int64_t> index) const {
-    if (blockSizes.empty())
-      return 0;
     int64_t linear = 0;
-    for (auto [i, size, stride] :
-         llvm::zip_equal(index, blockSizes, scaleStrides))
-      linear += (i / size) * stride;
+    for (auto [i, offsets] : llvm::zip(index, dimOffsets))
+      linear += offsets[i];
     return linear;
   }
 
 private:
-  SmallVector<int64_t> blockSizes, scaleStrides;
+  SmallVector<SmallVector<int64_t>> dimOffsets;
 };
 
 } // namespace
