@@ -56,6 +56,7 @@ void mlir::fp8::buildFP8CPUPipeline(OpPassManager &pm,
   FP8LegalizePassOptions legalize;
   legalize.target = options.target;
   pm.addPass(createFP8LegalizePass(legalize));
+  pm.addNestedPass<func::FuncOp>(createFP8CollapseBroadcastContractionsPass());
   ConvertFP8MatmulToCPUPassOptions kernel;
   kernel.target = options.target;
   pm.addNestedPass<func::FuncOp>(createConvertFP8MatmulToCPUPass(kernel));

@@ -9,7 +9,7 @@ Compiler (what fp8-opt does) and in-process execution::
 
     module = fp8mlir.parse(source)
     module.run("canonicalize")
-    exe = fp8mlir.jit(source)          # through fp8-cpu-pipeline
+    exe = fp8mlir.jit(source)          # fp8-cpu-pipeline{target=host}
     result = exe.invoke("main", x)     # NumPy arrays in and out
 
 PyTorch models (``import fp8mlir.torch``; needs torch and torch-mlir)::
@@ -19,7 +19,8 @@ PyTorch models (``import fp8mlir.torch``; needs torch and torch-mlir)::
 """
 
 from ._errors import MLIRError
-from .compiler import Executable, Module, jit, parse, run_pipeline
+from .compiler import (Executable, Module, host_cpu_target, jit, parse,
+                       run_pipeline)
 from .numerics import (
     FORMATS,
     ROUNDINGS,
@@ -39,6 +40,6 @@ from .numerics import (
 __all__ = [
     "FORMATS", "ROUNDINGS", "Executable", "FormatInfo", "MLIRError", "Module",
     "amax", "compute_scale", "decode", "dequantize", "encode", "format_info",
-    "formats", "hif8_table", "jit", "parse", "quantize", "run_pipeline",
-    "table",
+    "formats", "hif8_table", "host_cpu_target", "jit", "parse", "quantize",
+    "run_pipeline", "table",
 ]

@@ -31,6 +31,15 @@ def run_pipeline(source, pipeline, *, generic=False):
     return module.print(generic=generic)
 
 
+def host_cpu_target():
+    """The CPU target ``target=host`` of fp8-cpu-pipeline (and of the passes
+    that take a target) resolves to on this machine: ``"amx"``,
+    ``"avx512-bf16"``, ``"avx512"`` or ``"generic"``, from the CPU's
+    features as LLVM reads them, by the model benchmark's figures per CPU
+    family (docs/Design.md)."""
+    return _core.host_cpu_target()
+
+
 def _default_shared_libs():
     # libfp8_runtime asks Linux for the AMX tile state when it is loaded
     # (code from fp8-cpu-pipeline{target=amx} needs it).
@@ -63,6 +72,8 @@ class _Value:
 
     def __init__(self, description):
         self.shaped = description["shaped"]
+        # The code may write into a memref argument, never into a tensor's.
+        self.memref = description["memref"]
         self.element = description["element"]
         self.shape = description["shape"]  # None for dynamic sizes
         kind = description["kind"]
@@ -87,7 +98,9 @@ class _Value:
         return f"tensor<{dims}{self.element}>"
 
     def to_array(self, value, where):
-        """``value`` as a private C-contiguous array of the right dtype."""
+        """``value`` as a C-contiguous, aligned array of the right dtype: the
+        array itself where it is one (a tensor argument is read-only to the
+        code), else a copy; a private copy for a memref argument."""
         array = np.asarray(value)
         if self.codes:
             ml_type = array.dtype.kind == "V" and array.dtype.itemsize == 1
@@ -112,10 +125,15 @@ class _Value:
             raise ValueError(
                 f"{where}: {self} cannot take an array of shape "
                 f"{array.shape}")
-        return np.array(array, dtype=self.dtype, order="C", copy=True)
+        if self.memref:
+            return np.array(array, dtype=self.dtype, order="C", copy=True)
+        return np.require(array, dtype=self.dtype, requirements=("C", "A"))
 
-    def from_bytes(self, shape, data):
-        return data.view(self.dtype).reshape(shape)
+    def from_raw(self, data):
+        """A result from the raw bits the extension returns (same shape and
+        strides, same item size)."""
+        array = data.view(self.dtype)
+        return array if self.shaped else array[()]
 
 
 class Executable:
@@ -123,11 +141,18 @@ class Executable:
     compiled in process by MLIR's ExecutionEngine. Its public functions take
     and return NumPy arrays for tensors and memrefs (narrow floats and
     !fp8.hif8 as uint8 codes, bf16 as ml_dtypes.bfloat16 where installed)
-    and Python / NumPy scalars for scalars; buffers the code returns are
-    copied into new arrays and freed.
+    and Python / NumPy scalars for scalars.
+
+    No element is copied one at a time: arrays that are C-contiguous and of
+    the argument's dtype go in as they are (the code never writes into a
+    tensor argument; memref arguments get private copies), and a result is
+    an array over the buffer the code returned, which it frees when it dies
+    (a result in an argument's buffer or in a constant is copied, with one
+    memcpy where it is contiguous). Results may be strided views.
     """
 
-    def __init__(self, module, *, pipeline="fp8-cpu-pipeline", opt_level=2,
+    def __init__(self, module, *, pipeline="fp8-cpu-pipeline{target=host}",
+                 opt_level=2,
                  shared_libs=None):
         if not isinstance(module, Module):
             module = parse(module)
@@ -170,10 +195,7 @@ class Executable:
         # The extension sees raw bytes (bool and ml_dtypes arrays included).
         raw = self._executable.invoke(
             name, [a.view(np.dtype(f"u{a.dtype.itemsize}")) for a in arrays])
-        outputs = []
-        for value, (shape, data) in zip(results, raw):
-            array = value.from_bytes(shape, data)
-            outputs.append(array if value.shaped else array[()])
+        outputs = [value.from_raw(data) for value, data in zip(results, raw)]
         if not outputs:
             return None
         return outputs[0] if len(outputs) == 1 else tuple(outputs)
@@ -184,10 +206,12 @@ class Executable:
         return lambda *args: self.invoke(name, *args)
 
 
-def jit(module, *, pipeline="fp8-cpu-pipeline", opt_level=2,
+def jit(module, *, pipeline="fp8-cpu-pipeline{target=host}", opt_level=2,
         shared_libs=None):
     """Lowers ``module`` (text or a Module, left unchanged) with
-    ``pipeline`` and compiles it in process: an Executable.
+    ``pipeline`` and compiles it in process: an Executable. The default
+    pipeline's ``target=host`` is the fastest CPU target of this machine
+    (``host_cpu_target()``).
 
     ``shared_libs`` are loaded for the symbols the code calls (default:
     MLIR's libmlir_c_runner_utils.so and libmlir_runner_utils.so, and the

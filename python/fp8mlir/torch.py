@@ -23,7 +23,7 @@ import logging
 
 import numpy as np
 
-from .compiler import jit, parse
+from .compiler import host_cpu_target, jit, parse
 
 try:
     import torch
@@ -45,28 +45,15 @@ __all__ = ["CompiledModule", "STAGES", "best_cpu_target", "compile",
 #: with extra passes.
 STAGES = ("imported", "insert-casts", "fold-scales", "passes", "lowered")
 
-_CPU_TARGETS = ("generic", "avx512", "avx512-bf16", "amx")
+_CPU_TARGETS = ("host", "generic", "avx512", "avx512-bf16", "amx")
 
 
 def best_cpu_target():
-    """The fastest ``target`` of fp8-cpu-pipeline for the scaled matmuls on
-    this CPU, from /proc/cpuinfo: ``amx`` with AMX-BF16, else
-    ``avx512-bf16`` with AVX-512 BF16, else ``avx512`` with AVX-512 F/BW,
-    else ``generic``."""
-    try:
-        with open("/proc/cpuinfo") as cpuinfo:
-            flags = next((line.split(":", 1)[1].split()
-                          for line in cpuinfo if line.startswith("flags")), [])
-    except OSError:
-        flags = []
-    flags = set(flags)
-    if {"amx_bf16", "amx_tile"} <= flags:
-        return "amx"
-    if "avx512_bf16" in flags:
-        return "avx512-bf16"
-    if {"avx512f", "avx512bw"} <= flags:
-        return "avx512"
-    return "generic"
+    """The fastest ``target`` of fp8-cpu-pipeline on this CPU: what
+    ``target="host"`` resolves to (``fp8mlir.host_cpu_target()``: ``amx``
+    with AMX-BF16, else ``avx512-bf16`` with AVX-512 BF16, else ``avx512``
+    with AVX-512 F/BW, else ``generic``)."""
+    return host_cpu_target()
 
 
 def export(model, *example_inputs, func_name="main"):
@@ -154,7 +141,7 @@ class CompiledModule:
 
 
 def compile(model, *example_inputs, recipe="ocp", scaling="row",
-            target="generic", keep_first_last=False, insert_casts=None,
+            target="host", keep_first_last=False, insert_casts=None,
             passes=None, opt_level=2, func_name="main"):
     """Compiles ``model`` (an ``nn.Module``, in the mode it is in: call
     ``model.eval()`` for inference) for the shapes of ``example_inputs``;
@@ -166,9 +153,10 @@ def compile(model, *example_inputs, recipe="ocp", scaling="row",
                      the model in f32 through the same pipeline.
     scaling:         ``"tensor"``, ``"row"``, ``"block1x128"``,
                      ``"block128x128"`` or ``"mx32"``.
-    target:          the CPU target of ``fp8-cpu-pipeline``: ``"generic"``,
-                     ``"avx512"``, ``"avx512-bf16"``, ``"amx"``, or
-                     ``"native"`` for ``best_cpu_target()``.
+    target:          the CPU target of ``fp8-cpu-pipeline``: ``"host"``
+                     (the fastest for this CPU, ``best_cpu_target()``;
+                     ``"native"`` is another name for it), ``"generic"``,
+                     ``"avx512"``, ``"avx512-bf16"`` or ``"amx"``.
     keep_first_last: leave the first and last contraction in high precision.
     insert_casts:    further ``fp8-insert-casts`` options, e.g.
                      ``{"margin": 2, "min-flops": 10**6}``.
@@ -177,7 +165,7 @@ def compile(model, *example_inputs, recipe="ocp", scaling="row",
     Errors (an unsupported op, a bad option) raise ``fp8mlir.MLIRError``.
     """
     if target == "native":
-        target = best_cpu_target()
+        target = "host"
     if target not in _CPU_TARGETS:
         raise ValueError(f"unknown CPU target {target!r}; the targets are "
                          f"{', '.join(_CPU_TARGETS)} and native")

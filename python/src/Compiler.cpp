@@ -3,8 +3,10 @@
 #include "Compiler.h"
 
 #include "fp8/Dialect/FP8/IR/FP8Dialect.h"
+#include "fp8/Dialect/FP8/Utils/Target.h"
 #include "fp8/InitAll.h"
 #include "fp8/Transforms/Transforms.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -20,8 +22,13 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <mutex>
-#include <set>
+
+#if defined(__linux__) && defined(__x86_64__)
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 using namespace mlir;
 
@@ -32,6 +39,10 @@ namespace fp8::python {
 #endif
 
 const char *getMLIRLibraryDir() { return FP8_MLIR_LIBRARY_DIR; }
+
+std::string getHostCPUTargetName() {
+  return mlir::fp8::Target(mlir::fp8::getHostCPUTarget()).str();
+}
 
 //===----------------------------------------------------------------------===//
 // Contexts and diagnostics
@@ -264,6 +275,7 @@ static std::optional<ValueType> getValueType(Type type) {
     if (!memref.getLayout().isIdentity())
       return std::nullopt;
     result.isShaped = true;
+    result.isMemRef = true;
     element = memref.getElementType();
     result.shape.assign(memref.getShape().begin(), memref.getShape().end());
   }
@@ -299,6 +311,19 @@ static Signature getSignature(func::FuncOp func) {
   return signature;
 }
 
+/// Linux gives a process the AMX tile data state only when it asks
+/// (arch_prctl(ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA)); code for
+/// target=amx, which target=host is on AMX CPUs, raises SIGILL without it.
+/// libfp8_runtime.so asks when it is loaded; an Executable asks too, in case
+/// it is created without that library. Fails quietly where there is no AMX.
+static void requestAMXTileData() {
+#if defined(__linux__) && defined(__x86_64__)
+  constexpr long kArchReqXCompPerm = 0x1023;
+  constexpr long kXFeatureXTileData = 18;
+  (void)syscall(SYS_arch_prctl, kArchReqXCompPerm, kXFeatureXTileData);
+#endif
+}
+
 struct Executable::Impl {
   std::unique_ptr<ExecutionEngine> engine;
 };
@@ -313,6 +338,7 @@ Executable::create(const Module &module, const std::string &pipeline,
   std::call_once(nativeTarget, [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
+    requestAMXTileData();
   });
   if (optLevel > 3) {
     error.summary = "opt_level must be 0, 1, 2 or 3";
@@ -332,6 +358,17 @@ Executable::create(const Module &module, const std::string &pipeline,
 
   std::unique_ptr<Module> lowered = module.clone();
   ModuleOp loweredOp = *lowered->getImpl().module;
+  // The caller's arrays are passed as they are: the code must not write
+  // into them.
+  for (auto func : loweredOp.getOps<func::FuncOp>()) {
+    if (!func.isPublic() || func.isExternal())
+      continue;
+    for (auto [index, type] : llvm::enumerate(func.getArgumentTypes()))
+      if (isa<TensorType>(type))
+        func.setArgAttr(index,
+                        bufferization::BufferizationDialect::kWritableAttrName,
+                        BoolAttr::get(func.getContext(), false));
+  }
   if (!runPipelineOn(loweredOp, pipeline, error))
     return nullptr;
 
@@ -389,31 +426,61 @@ static std::string formatShape(const std::vector<int64_t> &shape) {
   return text + (shape.size() == 1 ? ",)" : ")");
 }
 
-/// Copies the strided buffer of a descriptor into a C-contiguous vector.
-static std::vector<uint8_t> copyOut(const uint8_t *base, size_t elementSize,
-                                    const std::vector<int64_t> &sizes,
-                                    const std::vector<int64_t> &strides) {
+/// The number of elements of `sizes`.
+static int64_t getElementCount(const std::vector<int64_t> &sizes) {
   int64_t count = 1;
   for (int64_t size : sizes)
     count *= size;
-  std::vector<uint8_t> bytes(count * elementSize);
-  if (count == 0)
-    return bytes;
-  size_t rank = sizes.size();
-  std::vector<int64_t> index(rank, 0);
-  int64_t offset = 0;
-  for (int64_t i = 0; i < count; ++i) {
-    std::memcpy(&bytes[i * elementSize], base + offset * elementSize,
-                elementSize);
-    for (size_t d = rank; d-- > 0;) {
-      offset += strides[d];
-      if (++index[d] < sizes[d])
-        break;
-      offset -= strides[d] * sizes[d];
-      index[d] = 0;
+  return count;
+}
+
+/// The C-contiguous strides of `sizes`.
+static std::vector<int64_t>
+getContiguousStrides(const std::vector<int64_t> &sizes) {
+  std::vector<int64_t> strides(sizes.size());
+  int64_t stride = 1;
+  for (size_t d = sizes.size(); d-- > 0;) {
+    strides[d] = stride;
+    stride *= sizes[d];
+  }
+  return strides;
+}
+
+/// Makes `result` (a view of memory the caller may not keep) a view of a new
+/// C-contiguous copy: one memcpy when the view is contiguous.
+static void copyIntoNewBuffer(Result &result, size_t elementSize) {
+  int64_t count = getElementCount(result.shape);
+  std::vector<int64_t> contiguous = getContiguousStrides(result.shape);
+  // malloc(0) may return null, which would read as no buffer.
+  auto *bytes = static_cast<uint8_t *>(
+      std::malloc(std::max<size_t>(count * elementSize, 1)));
+  const auto *base = static_cast<const uint8_t *>(result.data);
+  bool isContiguous = true;
+  for (size_t d = 0; d < result.shape.size(); ++d)
+    isContiguous &= result.shape[d] == 1 || result.strides[d] == contiguous[d];
+  if (count == 0) {
+    // Nothing to copy (and `base` may be anything).
+  } else if (isContiguous) {
+    std::memcpy(bytes, base, count * elementSize);
+  } else {
+    size_t rank = result.shape.size();
+    std::vector<int64_t> index(rank, 0);
+    int64_t offset = 0;
+    for (int64_t i = 0; i < count; ++i) {
+      std::memcpy(bytes + i * elementSize, base + offset * elementSize,
+                  elementSize);
+      for (size_t d = rank; d-- > 0;) {
+        offset += result.strides[d];
+        if (++index[d] < result.shape[d])
+          break;
+        offset -= result.strides[d] * result.shape[d];
+        index[d] = 0;
+      }
     }
   }
-  return bytes;
+  result.data = bytes;
+  result.strides = std::move(contiguous);
+  result.buffer = std::shared_ptr<void>(bytes, std::free);
 }
 
 bool Executable::invoke(const std::string &name,
@@ -467,14 +534,8 @@ bool Executable::invoke(const std::string &name,
     slots[slot++] = 0;       // offset
     for (int64_t size : argument.shape)
       slots[slot++] = size;
-    int64_t stride = 1;
-    std::vector<int64_t> strides(argument.shape.size());
-    for (size_t d = argument.shape.size(); d-- > 0;) {
-      strides[d] = stride;
-      stride *= argument.shape[d];
-    }
-    for (int64_t s : strides)
-      slots[slot++] = s;
+    for (int64_t stride : getContiguousStrides(argument.shape))
+      slots[slot++] = stride;
   }
   for (uint64_t &value : slots)
     packed.push_back(&value);
@@ -498,42 +559,54 @@ bool Executable::invoke(const std::string &name,
     return false;
   }
 
-  // Copy the results out, then free the buffers the code allocated (with
-  // malloc, as memref.alloc lowers); buffers of constants (0xdeadbeef) and
-  // of the caller's arguments are not ours to free.
+  // The buffers the code allocated (with malloc, as memref.alloc lowers) are
+  // the results' to free; buffers of constants (0xdeadbeef) and of the
+  // caller's arguments are not, and results in them are copied.
   auto *storage = reinterpret_cast<uint8_t *>(resultStorage.data());
-  std::set<void *> toFree;
+  std::map<void *, std::shared_ptr<void>> owned;
+  auto isOwned = [&](void *allocated) {
+    if (!allocated ||
+        allocated == reinterpret_cast<void *>(uintptr_t(0xdeadbeef)))
+      return false;
+    return llvm::none_of(arguments, [&](const Argument &argument) {
+      return argument.data == allocated;
+    });
+  };
   for (auto [index, type] : llvm::enumerate(signature.results)) {
     const uint8_t *field = storage + offsets[index];
     Result result;
     size_t elementSize = getElementSize(type.element);
     if (!type.isShaped) {
-      result.bytes.assign(field, field + elementSize);
+      std::memcpy(&result.scalar, field, elementSize);
       results.push_back(std::move(result));
       continue;
     }
     void *allocated, *aligned;
     int64_t offset;
     size_t rank = type.shape.size();
-    std::vector<int64_t> strides(rank);
     result.shape.resize(rank);
+    result.strides.resize(rank);
     std::memcpy(&allocated, field, 8);
     std::memcpy(&aligned, field + 8, 8);
     std::memcpy(&offset, field + 16, 8);
     std::memcpy(result.shape.data(), field + 24, 8 * rank);
-    std::memcpy(strides.data(), field + 24 + 8 * rank, 8 * rank);
-    result.bytes =
-        copyOut(static_cast<const uint8_t *>(aligned) + offset * elementSize,
-                elementSize, result.shape, strides);
+    std::memcpy(result.strides.data(), field + 24 + 8 * rank, 8 * rank);
+    result.data = static_cast<uint8_t *>(aligned) + offset * elementSize;
+    // The first result in a buffer takes it (a view of nothing need not);
+    // others in the same buffer are copies, so that no two results alias.
+    if (isOwned(allocated)) {
+      auto [it, inserted] = owned.try_emplace(allocated);
+      if (inserted) {
+        it->second = std::shared_ptr<void>(allocated, std::free);
+        if (getElementCount(result.shape) != 0)
+          result.buffer = it->second;
+      }
+    }
+    if (!result.buffer)
+      copyIntoNewBuffer(result, elementSize);
     results.push_back(std::move(result));
-    toFree.insert(allocated);
   }
-  for (const Argument &argument : arguments)
-    toFree.erase(argument.data);
-  toFree.erase(nullptr);
-  toFree.erase(reinterpret_cast<void *>(uintptr_t(0xdeadbeef)));
-  for (void *buffer : toFree)
-    std::free(buffer);
+  // Buffers no result holds are freed with `owned`.
   return true;
 }
 

@@ -31,9 +31,8 @@ class Module {
 public:
   ~Module();
   /// Parses and verifies `source`; null and `error` set on failure.
-  static std::unique_ptr<Module> parse(const std::string &source,
-                                       const std::string &sourceName,
-                                       Error &error);
+  static std::unique_ptr<Module>
+  parse(const std::string &source, const std::string &sourceName, Error &error);
   std::unique_ptr<Module> clone() const;
   bool verify(Error &error) const;
   std::string print(bool genericForm, bool debugInfo) const;
@@ -57,6 +56,9 @@ enum class ElementKind { I1, I8, I16, I32, I64, F16, BF16, F32, F64 };
 /// floats and !fp8.hif8 travel as one byte per element (their codes).
 struct ValueType {
   bool isShaped = false;
+  /// A memref, which the code may write (a tensor argument it may not:
+  /// Executable::create marks them read-only for bufferization).
+  bool isMemRef = false;
   ElementKind element = ElementKind::F32;
   std::string elementName; ///< MLIR spelling: "f32", "f8E4M3FN", "!fp8.hif8"
   std::vector<int64_t> shape;
@@ -78,10 +80,17 @@ struct Argument {
   std::vector<int64_t> shape;
 };
 
-/// A result, copied out of the JIT-ed code's buffers (C-contiguous).
+/// A result. A shaped one is a view (`data`, `shape`, `strides` in elements)
+/// into `buffer`: the buffer the code allocated for it (freed when the last
+/// result holding it lets go), or, for a result in memory the code does not
+/// own (an argument's buffer, a constant), a C-contiguous copy. A scalar is
+/// its bytes.
 struct Result {
   std::vector<int64_t> shape;
-  std::vector<uint8_t> bytes;
+  std::vector<int64_t> strides;
+  void *data = nullptr;
+  std::shared_ptr<void> buffer;
+  uint64_t scalar = 0;
 };
 
 size_t getElementSize(ElementKind kind);
@@ -93,14 +102,17 @@ public:
   ~Executable();
   /// Lowers a copy of `module` with `pipeline` and JIT-compiles it, loading
   /// `sharedLibs` (e.g. libmlir_c_runner_utils.so) for symbols it calls.
+  /// The tensor arguments of the public functions are marked
+  /// `bufferization.writable = false` first, so that One-Shot Bufferize
+  /// never writes into the caller's buffers.
   static std::unique_ptr<Executable>
   create(const Module &module, const std::string &pipeline, unsigned optLevel,
          const std::vector<std::string> &sharedLibs, Error &error);
 
   const std::vector<Signature> &getSignatures() const { return signatures; }
 
-  /// Calls `name`; arguments are checked against its signature. Buffers the
-  /// code returns are copied into `results` and freed.
+  /// Calls `name`; arguments are checked against its signature. The
+  /// buffers the code returns are handed to `results` (see Result).
   bool invoke(const std::string &name, std::vector<Argument> &arguments,
               std::vector<Result> &results, Error &error);
 
@@ -114,6 +126,10 @@ private:
 
 /// The directory holding libmlir_c_runner_utils.so and friends.
 const char *getMLIRLibraryDir();
+
+/// The CPU target `target=host` resolves to on this machine ("amx",
+/// "avx512-bf16", "avx512" or "generic").
+std::string getHostCPUTargetName();
 
 } // namespace fp8::python
 

@@ -43,8 +43,7 @@ static Format toFormat(int format) {
 
 static Rounding toRounding(int rounding) {
   if (rounding < 0 || rounding >= static_cast<int>(kNumRoundings))
-    throw std::invalid_argument("unknown rounding " +
-                                std::to_string(rounding));
+    throw std::invalid_argument("unknown rounding " + std::to_string(rounding));
   return static_cast<Rounding>(rounding);
 }
 
@@ -279,8 +278,10 @@ static nb::dict getFormatInfoDict(int format) {
   dict["min_normal"] = info.minNormal;
   dict["min_subnormal"] = info.minSubnormal;
   dict["max_finite_code"] = info.maxFiniteCode;
-  dict["nan_code"] = info.hasNaN ? nb::object(nb::int_(info.nanCode)) : nb::none();
-  dict["inf_code"] = info.hasInf ? nb::object(nb::int_(info.infCode)) : nb::none();
+  dict["nan_code"] =
+      info.hasNaN ? nb::object(nb::int_(info.nanCode)) : nb::none();
+  dict["inf_code"] =
+      info.hasInf ? nb::object(nb::int_(info.infCode)) : nb::none();
   dict["default_rounding"] = stringifyRounding(getDefaultRounding(info.format));
   nb::list roundings;
   for (unsigned r = 0; r < kNumRoundings; ++r)
@@ -331,6 +332,7 @@ static const char *getElementKindName(ElementKind kind) {
 static nb::dict valueTypeToDict(const ValueType &type) {
   nb::dict dict;
   dict["shaped"] = type.isShaped;
+  dict["memref"] = type.isMemRef;
   dict["kind"] = getElementKindName(type.element);
   dict["element"] = type.elementName;
   nb::list shape;
@@ -340,16 +342,35 @@ static nb::dict valueTypeToDict(const ValueType &type) {
   return dict;
 }
 
-/// Calls `name` with arrays the Python side has already converted (C
-/// contiguous, right dtype, private copies); returns (shape, uint8 array of the
-/// C-contiguous bytes) pairs.
+/// The unsigned integer dtype of `size` bytes: results cross as raw bits,
+/// which the Python side views as their element type.
+static nb::dlpack::dtype getRawDtype(size_t size) {
+  switch (size) {
+  case 1:
+    return nb::dtype<uint8_t>();
+  case 2:
+    return nb::dtype<uint16_t>();
+  case 4:
+    return nb::dtype<uint32_t>();
+  default:
+    return nb::dtype<uint64_t>();
+  }
+}
+
+/// Calls `name` with arrays the Python side has already checked (C
+/// contiguous, right dtype); returns one NumPy array of raw bits per
+/// result: a view of the result's buffer that owns it (shape and strides as
+/// the code returned them), or of a scalar's bytes with shape ().
 static nb::list invokeExecutable(Executable &executable,
                                  const std::string &name, nb::list arrays) {
   std::vector<Argument> arguments;
   for (nb::handle handle : arrays) {
-    auto array = nb::cast<nb::ndarray<nb::c_contig, nb::device::cpu>>(handle);
+    // Read-only arrays too: the code does not write into tensor arguments,
+    // and memref arguments arrive as private copies.
+    auto array =
+        nb::cast<nb::ndarray<nb::ro, nb::c_contig, nb::device::cpu>>(handle);
     Argument argument;
-    argument.data = array.data();
+    argument.data = const_cast<void *>(array.data());
     for (size_t d = 0; d < array.ndim(); ++d)
       argument.shape.push_back(static_cast<int64_t>(array.shape(d)));
     arguments.push_back(std::move(argument));
@@ -363,19 +384,32 @@ static nb::list invokeExecutable(Executable &executable,
   }
   if (!ok)
     raise(error);
+  const Signature *signature = nullptr;
+  for (const Signature &candidate : executable.getSignatures())
+    if (candidate.name == name)
+      signature = &candidate;
   nb::list list;
-  for (Result &result : results) {
-    nb::list shape;
-    for (int64_t size : result.shape)
-      shape.append(size);
-    auto *bytes = new std::vector<uint8_t>(std::move(result.bytes));
-    nb::capsule owner(bytes, [](void *p) noexcept {
-      delete static_cast<std::vector<uint8_t> *>(p);
+  for (size_t index = 0; index < results.size(); ++index) {
+    Result &result = results[index];
+    const ValueType &type = signature->results[index];
+    size_t elementSize = getElementSize(type.element);
+    std::vector<size_t> shape(result.shape.begin(), result.shape.end());
+    if (!type.isShaped) {
+      // A 0-d array of the scalar's bytes, copied by NumPy (no owner).
+      list.append(nb::ndarray<nb::numpy>(&result.scalar, 0, nullptr,
+                                         nb::handle(), nullptr,
+                                         getRawDtype(elementSize))
+                      .cast());
+      continue;
+    }
+    auto *holder = new std::shared_ptr<void>(std::move(result.buffer));
+    nb::capsule owner(holder, [](void *p) noexcept {
+      delete static_cast<std::shared_ptr<void> *>(p);
     });
-    size_t size = bytes->size();
-    list.append(nb::make_tuple(
-        nb::tuple(shape),
-        nb::ndarray<nb::numpy, uint8_t>(bytes->data(), 1, &size, owner)));
+    list.append(nb::ndarray<nb::numpy>(result.data, shape.size(), shape.data(),
+                                       owner, result.strides.data(),
+                                       getRawDtype(elementSize))
+                    .cast());
   }
   return list;
 }
@@ -418,6 +452,7 @@ NB_MODULE(_fp8mlir, m) {
 
   // Compiler.
   m.attr("MLIR_LIBRARY_DIR") = getMLIRLibraryDir();
+  m.def("host_cpu_target", &getHostCPUTargetName);
   nb::class_<Module>(m, "Module")
       .def_static(
           "parse",
@@ -451,18 +486,17 @@ NB_MODULE(_fp8mlir, m) {
           nb::arg("pipeline"));
 
   nb::class_<Executable>(m, "Executable")
-      .def_static(
-          "create",
-          [](const Module &module, const std::string &pipeline,
-             unsigned optLevel, const std::vector<std::string> &sharedLibs) {
-            Error error;
-            std::unique_ptr<Executable> executable =
-                Executable::create(module, pipeline, optLevel, sharedLibs,
-                                   error);
-            if (!executable)
-              raise(error);
-            return executable;
-          })
+      .def_static("create",
+                  [](const Module &module, const std::string &pipeline,
+                     unsigned optLevel,
+                     const std::vector<std::string> &sharedLibs) {
+                    Error error;
+                    std::unique_ptr<Executable> executable = Executable::create(
+                        module, pipeline, optLevel, sharedLibs, error);
+                    if (!executable)
+                      raise(error);
+                    return executable;
+                  })
       .def("signatures",
            [](const Executable &executable) {
              nb::list list;

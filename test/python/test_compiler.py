@@ -239,3 +239,165 @@ func.func @f(%x: tensor<4xbf16>, %b: i1)
     assert np.array_equal(codes, fp8mlir.encode(x, "f8E4M3FN"))
     assert same.dtype == ml_dtypes.bfloat16 and np.array_equal(same, x)
     assert flag is np.True_
+
+
+class _RecordingExecutable:
+    """Stands in for the extension's Executable and keeps the arrays that
+    Executable.invoke hands it."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.arrays = []
+
+    def invoke(self, name, arrays):
+        self.arrays = list(arrays)
+        return self.inner.invoke(name, arrays)
+
+
+def test_jit_arguments_go_in_without_copies():
+    exe = fp8mlir.jit("""
+func.func @scale(%x: tensor<4x8xf32>, %c: tensor<8xf8E4M3FN>) -> tensor<4x8xf32> {
+  %d = fp8.convert %c : tensor<8xf8E4M3FN> to tensor<8xf32>
+  %e = tensor.empty() : tensor<4x8xf32>
+  %y = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>,
+                                        affine_map<(i, j) -> (j)>,
+                                        affine_map<(i, j) -> (i, j)>],
+                       iterator_types = ["parallel", "parallel"]}
+      ins(%x, %d : tensor<4x8xf32>, tensor<8xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %m = arith.mulf %a, %b : f32
+    linalg.yield %m : f32
+  } -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+func.func @fill(%m: memref<4xf32>) -> memref<4xf32> {
+  %c = arith.constant 7.0 : f32
+  linalg.fill ins(%c : f32) outs(%m : memref<4xf32>)
+  return %m : memref<4xf32>
+}""")
+    recorder = _RecordingExecutable(exe._executable)
+    exe._executable = recorder
+    x = np.arange(32, dtype=np.float32).reshape(4, 8)
+    codes = fp8mlir.encode(np.full(8, 2.0, np.float32), "f8E4M3FN")
+    expected = 2 * x
+    # C-contiguous, aligned, of the argument's dtype: passed as it is, even
+    # read-only or inside a larger buffer.
+    x.flags.writeable = False
+    assert np.array_equal(exe.scale(x, codes), expected)
+    assert all(np.shares_memory(a, v)
+               for a, v in zip(recorder.arrays, (x, codes)))
+    wide = np.arange(40, dtype=np.float32).reshape(5, 8)
+    assert np.array_equal(exe.scale(wide[1:], codes), 2 * wide[1:])
+    assert np.shares_memory(recorder.arrays[0], wide)
+    # Anything else is converted first: another dtype, a strided view, an
+    # array that is not aligned for its elements.
+    for other in (x.astype(np.float64), np.asfortranarray(x),
+                  np.frombuffer(b"\0" + x.tobytes(), np.float32, offset=1,
+                                count=32).reshape(4, 8)):
+        assert np.array_equal(exe.scale(other, codes), expected)
+        assert not np.shares_memory(recorder.arrays[0], other)
+    # The code writes into a memref argument: it gets a private copy, and
+    # the result, in that copy's buffer, is copied out.
+    m = np.zeros(4, np.float32)
+    filled = exe.fill(m)
+    assert filled.tolist() == [7.0] * 4 and m.tolist() == [0.0] * 4
+    assert not np.shares_memory(recorder.arrays[0], m)
+    assert not np.shares_memory(filled, recorder.arrays[0])
+
+
+def test_jit_never_writes_into_tensor_arguments():
+    # One-Shot Bufferize would update %x in place; the arguments are marked
+    # read-only, so it copies. The result in the argument's buffer (@same)
+    # is a copy, not the caller's array.
+    exe = fp8mlir.jit("""
+func.func @insert(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %c0 = arith.constant 0 : index
+  %v = arith.constant 9.0 : f32
+  %y = tensor.insert %v into %x[%c0] : tensor<4xf32>
+  return %y : tensor<4xf32>
+}
+func.func @same(%x: tensor<4xf32>) -> tensor<4xf32> {
+  return %x : tensor<4xf32>
+}""")
+    x = np.array([1, 2, 3, 4], np.float32)
+    assert exe.insert(x).tolist() == [9, 2, 3, 4]
+    assert x.tolist() == [1, 2, 3, 4]
+    same = exe.same(x)
+    assert same.tolist() == [1, 2, 3, 4] and not np.shares_memory(same, x)
+
+
+def test_jit_results_are_views_of_the_code_buffers():
+    # A memref result may be a strided view of a larger (aligned) buffer,
+    # which the array then owns; a second result in the same buffer is a
+    # copy, so that results never alias; zero-size results and scalars come
+    # back too.
+    exe = fp8mlir.jit("""
+func.func @block(%n: index) -> (memref<?x?xf32>, memref<?x8xf32>, memref<0x3xi8>, f64) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %buffer = memref.alloc(%n) {alignment = 64} : memref<?x8xf32>
+  scf.for %i = %c0 to %n step %c1 {
+    scf.for %j = %c0 to %c8 step %c1 {
+      %k = arith.muli %i, %c8 : index
+      %l = arith.addi %k, %j : index
+      %li = arith.index_cast %l : index to i32
+      %f = arith.sitofp %li : i32 to f32
+      memref.store %f, %buffer[%i, %j] : memref<?x8xf32>
+    }
+  }
+  %c3 = arith.constant 3 : index
+  %view = memref.reinterpret_cast %buffer to offset: [0], sizes: [%n, %c3],
+      strides: [%c8, 1] : memref<?x8xf32> to memref<?x?xf32>
+  %empty = memref.alloc() : memref<0x3xi8>
+  %pi = arith.constant 3.25 : f64
+  return %view, %buffer, %empty, %pi : memref<?x?xf32>, memref<?x8xf32>, memref<0x3xi8>, f64
+}""")
+    grid = np.arange(40, dtype=np.float32).reshape(5, 8)
+    for _ in range(100):  # every buffer freed once (run under ASan to see)
+        view, whole, empty, pi = exe.block(5)
+    assert view.shape == (5, 3) and view.strides == (32, 4)
+    assert np.array_equal(view, grid[:, :3])
+    assert view.base is not None and not view.flags.owndata
+    assert np.array_equal(whole, grid) and whole.flags.c_contiguous
+    assert not np.shares_memory(view, whole)
+    assert empty.shape == (0, 3) and empty.dtype == np.int8
+    assert pi == 3.25
+    del whole
+    view[0, 0] = -1.0  # the view stays valid and writable on its own
+    assert view[:, 0].tolist() == [-1.0, 8.0, 16.0, 24.0, 32.0]
+    rows = fp8mlir.jit("""
+func.func @rows(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  %y = arith.negf %x : tensor<?x4xf32>
+  return %y : tensor<?x4xf32>
+}""")
+    assert rows.rows(np.zeros((0, 4), np.float32)).shape == (0, 4)
+
+
+def _cpuinfo_target():
+    """What getHostCPUTarget picks, from /proc/cpuinfo's flags instead of
+    LLVM's feature detection."""
+    with open("/proc/cpuinfo") as cpuinfo:
+        flags = set(next((line.split(":", 1)[1].split() for line in cpuinfo
+                          if line.startswith("flags")), []))
+    avx512 = {"avx512f", "avx512bw"} <= flags
+    if avx512 and {"amx_tile", "amx_bf16"} <= flags:
+        return "amx"
+    if avx512 and "avx512_bf16" in flags:
+        return "avx512-bf16"
+    return "avx512" if avx512 else "generic"
+
+
+def test_host_cpu_target():
+    target = fp8mlir.host_cpu_target()
+    assert target in ("generic", "avx512", "avx512-bf16", "amx")
+    if os.path.exists("/proc/cpuinfo"):
+        assert target == _cpuinfo_target()
+    # jit's default pipeline is fp8-cpu-pipeline{target=host}, which lowers
+    # exactly as the target it resolves to.
+    host = fp8mlir.run_pipeline(TOUR, "fp8-cpu-pipeline{target=host}")
+    assert host == fp8mlir.run_pipeline(
+        TOUR, f"fp8-cpu-pipeline{{target={target}}}")
+    x = np.array([0.3, 18.0, 100.0, 1000.0], np.float32) / np.float32(2)
+    assert np.array_equal(fp8mlir.jit(TOUR).tour()[0],
+                          fp8mlir.encode(x, "f8E4M3FN", saturate=True))

@@ -30,7 +30,8 @@ def ConvertFP8ToLLVMPass : Pass<"convert-fp8-to-llvm"> {
            "CPU target whose instructions the code may use: generic "
            "(target-independent), or avx512 / avx512-bf16 / amx (HiF8 "
            "encoding of 16-lane f32 vectors looks its tables up with "
-           "AVX-512BW's vpermi2w)">,
+           "AVX-512BW's vpermi2w), or host (the target getHostCPUTarget "
+           "picks for this machine's CPU)">,
   ];
   let dependentDialects = [
     "::mlir::LLVM::LLVMDialect",
@@ -138,7 +139,8 @@ def ConvertFP8MatmulToCPUPass
            /*default=*/"::mlir::fp8::Target()",
            "CPU target the kernel is shaped for: generic (portable 8-lane "
            "vectors), avx512 (16 lanes, 32 registers), avx512-bf16 "
-           "(vdpbf16ps dot products), amx (AMX-BF16 tiles)">,
+           "(vdpbf16ps dot products), amx (AMX-BF16 tiles), host (the "
+           "fastest of these for this machine's CPU)">,
     Option<"mr", "mr", "int64_t", /*default=*/"0",
            "Rows of the register tile (0: the target's default)">,
     Option<"nr", "nr", "int64_t", /*default=*/"0",

@@ -17,7 +17,8 @@ struct FP8CPUPipelineOptions : PassPipelineOptions<FP8CPUPipelineOptions> {
       llvm::cl::desc("CPU target the kernels are shaped for: generic "
                      "(portable 8-lane vectors), avx512 (16 lanes, 32 "
                      "registers), avx512-bf16 (vdpbf16ps dot products), amx "
-                     "(AMX-BF16 tiles, Intel Sapphire Rapids and later)"),
+                     "(AMX-BF16 tiles, Intel Sapphire Rapids and later), "
+                     "host (the fastest of these for this machine's CPU)"),
       llvm::cl::init(Target(CPUTarget::Generic))};
 };
 

@@ -20,8 +20,8 @@
 // REGISTERS: error: convert-fp8-matmul-to-cpu: a 16x64 register tile needs 64 accumulator vectors; at most 32 are allowed
 // TILES: error: convert-fp8-matmul-to-cpu: with target=amx, mr (48) and nr (32) must be multiples of 16 whose tiles fit the 8 tile registers (at most 32 x 32)
 // NEGATIVE: error: convert-fp8-matmul-to-cpu: blocking options must be >= 0
-// GPU: error: convert-fp8-matmul-to-cpu: target 'sm_90a' is not a CPU target (expected generic, avx512, avx512-bf16 or amx)
-// TARGET: unknown target 'sse' (expected generic, avx512, avx512-bf16 or amx, or a GPU chip sm_<N> or sm_<N>a
+// GPU: error: convert-fp8-matmul-to-cpu: target 'sm_90a' is not a CPU target (expected host, generic, avx512, avx512-bf16 or amx)
+// TARGET: unknown target 'sse' (expected host, generic, avx512, avx512-bf16 or amx, or a GPU chip sm_<N> or sm_<N>a
 
 func.func @f() {
   return

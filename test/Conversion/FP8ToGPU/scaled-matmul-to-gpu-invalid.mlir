@@ -3,7 +3,7 @@
 // RUN: not fp8-opt %s -convert-fp8-matmul-to-gpu=chip=ampere 2>&1 | FileCheck %s --check-prefix=CHIP
 
 // SM80: needs mma.sync on fp8 operands (sm_89 or later) for the GPU lowering
-// CHIP: unknown target 'ampere' (expected generic, avx512, avx512-bf16 or amx, or a GPU chip sm_<N> or sm_<N>a (e.g. sm_89, sm_90a))
+// CHIP: unknown target 'ampere' (expected host, generic, avx512, avx512-bf16 or amx, or a GPU chip sm_<N> or sm_<N>a (e.g. sm_89, sm_90a))
 
 func.func @fnuz(%a: tensor<16x32xf8E4M3FNUZ>, %b: tensor<32x16x!fp8.hif8>, %s: f32) -> tensor<16x16xf32> {
   // expected-error @+1 {{has operands of type 'f8E4M3FNUZ' x '!fp8.hif8': the GPU kernel multiplies f8E4M3FN, f8E5M2 and !fp8.hif8 (decoded to f16) only}}

@@ -2,7 +2,7 @@
 // RUN: not fp8-opt %s -convert-fp8-to-nvvm=chip=avx512 2>&1 | FileCheck %s --check-prefix=CPU
 // RUN: fp8-opt %s -convert-fp8-to-nvvm=chip=sm_89 -split-input-file -verify-diagnostics
 
-// CHIP: unknown target 'sm89' (expected generic, avx512, avx512-bf16 or amx, or a GPU chip sm_<N> or sm_<N>a (e.g. sm_89, sm_90a))
+// CHIP: unknown target 'sm89' (expected host, generic, avx512, avx512-bf16 or amx, or a GPU chip sm_<N> or sm_<N>a (e.g. sm_89, sm_90a))
 // CPU: error: convert-fp8-to-nvvm: 'avx512' is not a GPU chip (expected sm_<N> or sm_<N>a (e.g. sm_89, sm_90a))
 
 func.func @tensor(%x: tensor<4xf32>) -> tensor<4xf8E4M3FN> {

@@ -1,5 +1,5 @@
 // RUN: not fp8-opt %s --fp8-legalize=target=cpu 2>&1 | FileCheck %s --check-prefix=TARGET
-// TARGET: unknown target 'cpu' (expected generic, avx512, avx512-bf16 or amx, or a GPU chip sm_<N> or sm_<N>a (e.g. sm_89, sm_90a))
+// TARGET: unknown target 'cpu' (expected host, generic, avx512, avx512-bf16 or amx, or a GPU chip sm_<N> or sm_<N>a (e.g. sm_89, sm_90a))
 //
 // RUN: not fp8-opt %s --fp8-legalize=target=sm_80 2>&1 | FileCheck %s --check-prefix=SM80
 // SM80: error: 'fp8.scaled_matmul' op cannot be legalized for target sm_80: needs mma.sync on fp8 operands (sm_89 or later) for the GPU lowering

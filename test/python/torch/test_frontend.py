@@ -95,13 +95,21 @@ def test_one_export_compiles_in_several_configurations(model):
         fp8mlir.torch.compile(exported, x)
 
 
-def test_native_target_is_one_of_the_targets(model):
+def test_host_target_is_the_default(model):
+    assert fp8mlir.torch.best_cpu_target() == fp8mlir.host_cpu_target()
     assert fp8mlir.torch.best_cpu_target() in (
         "generic", "avx512", "avx512-bf16", "amx")
     module, x = model
-    compiled = fp8mlir.torch.compile(module, x, target="native")
-    assert compiled.pipeline == \
-        f"fp8-cpu-pipeline{{target={fp8mlir.torch.best_cpu_target()}}}"
+    exported = fp8mlir.torch.export(module, x)
+    host = fp8mlir.torch.compile(exported)
+    assert host.pipeline == "fp8-cpu-pipeline{target=host}"
+    assert fp8mlir.torch.compile(exported, target="native").pipeline == \
+        host.pipeline
+    resolved = fp8mlir.torch.compile(
+        exported, target=fp8mlir.torch.best_cpu_target())
+    assert host.mlir("lowered") == resolved.mlir("lowered")
+    for ours, theirs in zip(host(x), resolved(x)):
+        assert torch.equal(ours, theirs)
 
 
 def test_errors(model):

@@ -6,11 +6,41 @@
 #include "fp8/Dialect/FP8/Utils/ScaledMatmul.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/TargetParser/Host.h"
 
 using namespace mlir;
 using namespace mlir::fp8;
 
+/// The target of a CPU with these LLVM features (x86 names; none of them
+/// on other architectures, which get generic).
+static CPUTarget
+getCPUTargetForFeatures(const llvm::StringMap<bool> &features) {
+  auto has = [&](StringRef feature) { return features.lookup(feature); };
+  bool avx512 = has("avx512f") && has("avx512bw");
+  if (avx512 && has("amx-tile") && has("amx-bf16"))
+    return CPUTarget::AMX;
+  if (avx512 && has("avx512bf16"))
+    return CPUTarget::AVX512BF16;
+  if (avx512)
+    return CPUTarget::AVX512;
+  return CPUTarget::Generic;
+}
+
+CPUTarget mlir::fp8::getHostCPUTarget() {
+  static const CPUTarget target =
+      getCPUTargetForFeatures(llvm::sys::getHostCPUFeatures());
+  return target;
+}
+
+Target Target::getHost() {
+  Target target;
+  target.host = true;
+  return target;
+}
+
 FailureOr<Target> Target::parse(StringRef name) {
+  if (name == "host")
+    return getHost();
   std::optional<CPUTarget> cpu =
       llvm::StringSwitch<std::optional<CPUTarget>>(name)
           .Case("generic", CPUTarget::Generic)
@@ -31,7 +61,7 @@ FailureOr<Target> Target::parse(StringRef name) {
 
 CPUTarget Target::getCPU() const {
   assert(isCPU() && "not a CPU target");
-  return cpu;
+  return host ? getHostCPUTarget() : cpu;
 }
 
 const GPUChip &Target::getGPU() const {
@@ -43,6 +73,8 @@ std::string Target::str() const {
   if (isGPU())
     return "sm_" + std::to_string(chip.smVersion) +
            (chip.archSpecific ? "a" : "");
+  if (host)
+    return "host";
   switch (cpu) {
   case CPUTarget::Generic:
     return "generic";

@@ -72,6 +72,14 @@ def FP8InsertCastsPass : Pass<"fp8-insert-casts", "::mlir::ModuleOp"> {
       shapes) into a contraction of the unfolded input with the reshaped
       filter. Depthwise, 1-D and 3-D convolutions are left alone.
 
+    A batch contraction one of whose operands is broadcast along batch
+    dimensions (a weight broadcast over the sequence, as torch-mlir exports
+    attention's in-projection) is first collapsed into one contraction on
+    the broadcast's source (`fp8-collapse-broadcast-contractions`), so that
+    the weight is quantized once and multiplied in one large matmul. The
+    operands' blocks then follow the collapsed layout: with `block128x128`,
+    the activation's 128-row blocks span what were batch entries.
+
     Operands and results may be f32, f16 or bf16. The contraction's `outs`
     operand becomes the `bias` of the scaled matmul unless it is a fill with
     zero. Matrix-vector products and contractions on other types are left in
@@ -199,6 +207,45 @@ def FP8InsertCastsPass : Pass<"fp8-insert-casts", "::mlir::ModuleOp"> {
   ];
 }
 
+def FP8CollapseBroadcastContractionsPass
+    : Pass<"fp8-collapse-broadcast-contractions"> {
+  let summary = "Turn batch contractions against a broadcast operand into "
+                "one larger contraction";
+  let description = [{
+    A contraction that `fp8-insert-casts` accepts (on f32, f16 or bf16
+    tensors, any operand layout) with batch dimensions, one of whose
+    operands is produced by a broadcast along batch dimensions only
+    (`linalg.broadcast`, or a `linalg.generic` that copies its one input
+    into more dimensions, as torch-mlir emits for a weight used at every
+    position of a sequence), computes the same product for every batch
+    entry. It becomes one contraction on the broadcast's source: the
+    broadcast dimensions become M (or N) dimensions of the other operand,
+    which is reshaped `[B, M, K] -> [B*M, K]` (transposed first if its
+    layout needs it), and the result is reshaped back. The new contraction
+    is a `linalg.generic` on `[M, K] x [K, N]` (or `[N, K]`, plus the
+    remaining batch dimensions) with the original body, so results differ
+    at most in the order of the additions. The broadcast, if nothing else
+    uses it, is removed. `fp8-insert-casts` applies the same rewrite first,
+    and `fp8-cpu-pipeline` runs this pass, for the f32 contractions.
+
+    Example (`linalg.batch_matmul` of `tensor<64x4x256xf32>` by a weight
+    broadcast from `tensor<256x768xf32>` to `tensor<64x256x768xf32>`):
+
+    ```mlir
+    %a2 = tensor.collapse_shape %a [[0, 1], [2]]
+        : tensor<64x4x256xf32> into tensor<256x256xf32>
+    %c = linalg.generic ... ins(%a2, %w : tensor<256x256xf32>,
+        tensor<256x768xf32>) outs(%zero : tensor<256x768xf32>) ...
+    %r = tensor.expand_shape %c [[0, 1], [2]] output_shape [64, 4, 768]
+        : tensor<256x768xf32> into tensor<64x4x768xf32>
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
 def FP8LegalizePass : Pass<"fp8-legalize"> {
   let summary = "Decompose fp8 ops a target's kernels cannot lower";
   let description = [{
@@ -212,9 +259,10 @@ def FP8LegalizePass : Pass<"fp8-legalize"> {
 
     Supported sets:
 
-    - CPU targets (`generic`, `avx512`, `avx512-bf16`, `amx`): everything
-      the op allows (the packed kernel, and the reference decomposition for
-      what it does not pack); nothing changes.
+    - CPU targets (`generic`, `avx512`, `avx512-bf16`, `amx`, and `host`,
+      which resolves to one of them): everything the op allows (the packed
+      kernel, and the reference decomposition for what it does not pack);
+      nothing changes.
     - GPU chips (`sm_<N>`, `sm_<N>a`, from `sm_89`: the tensor-core kernel
       of `convert-fp8-matmul-to-gpu`): operands `f8E4M3FN`, `f8E5M2` or
       `!fp8.hif8` on either side; static shapes with K a multiple of 16, and
@@ -248,7 +296,7 @@ def FP8LegalizePass : Pass<"fp8-legalize"> {
     Option<"target", "target", "::mlir::fp8::Target",
            /*default=*/"::mlir::fp8::Target()",
            "Target whose supported set the output fits: a CPU target "
-           "(generic, avx512, avx512-bf16, amx) or a GPU chip (sm_89, "
+           "(host, generic, avx512, avx512-bf16, amx) or a GPU chip (sm_89, "
            "sm_90a, ...)">,
   ];
   let dependentDialects = [

@@ -106,6 +106,21 @@ FailureOr<ScaledMatmulOp>
 rewriteContractionToScaledMatmul(RewriterBase &rewriter, linalg::LinalgOp op,
                                  const OperandQuantization &quantization);
 
+/// Rewrites a contraction that `matchContraction` accepts and one of whose
+/// operands is a broadcast (linalg.broadcast, or a linalg.generic copying
+/// its input into more dimensions) along batch dimensions only into one
+/// contraction on the broadcast's source: the broadcast dimensions become M
+/// (or N) dimensions of the other operand, which is reshaped
+/// ([B, M, K] -> [B*M, K]), and the result reshaped back. The new
+/// contraction is a linalg.generic with the original body, on
+/// [batch..., M, K] x [batch..., K, N] (or [batch..., N, K]); the result
+/// differs at most by the order of the f32 accumulation. Returns it.
+FailureOr<linalg::LinalgOp> collapseBroadcastContraction(RewriterBase &rewriter,
+                                                         linalg::LinalgOp op);
+
+/// The rewrite above as a pattern (fp8-collapse-broadcast-contractions).
+void populateCollapseBroadcastContractionsPatterns(RewritePatternSet &patterns);
+
 /// Whether `op` is a 2-D convolution that
 /// `rewriteConvolutionToContraction` handles (NHWC/HWCF, NHWC/FHWC,
 /// NCHW/FCHW on f32, f16 or bf16 tensors; static shapes unless 1x1 NHWC).

@@ -39,12 +39,27 @@ struct GPUChip {
   bool hasWgmma() const { return smVersion == 90 && archSpecific; }
 };
 
+/// The fastest CPU target of the CPU this process runs on, from its
+/// features (llvm::sys::getHostCPUFeatures, read once), by the model
+/// benchmark's figures (bench/models.py, recipe=ocp scaling=row, one
+/// thread) per CPU family:
+///
+/// - AMX-BF16 (Intel Xeon from Sapphire Rapids): `amx`. Measured on an
+///   Intel Xeon with AMX: see docs/Design.md, "target=host".
+/// - AVX-512 BF16 without AMX (AMD Zen 4 / Zen 5, Intel Cooper Lake):
+///   `avx512-bf16`, from the CPU kernel benchmark on Zen 5; the model
+///   benchmark was not run on such a CPU.
+/// - AVX-512 F and BW without BF16 (Intel Skylake-SP to Ice Lake):
+///   `avx512`.
+/// - Anything else: `generic`.
+CPUTarget getHostCPUTarget();
+
 /// A CPU target or a GPU chip.
 class Target {
 public:
   /// The spellings `parse` accepts, for messages and option help.
   static constexpr llvm::StringLiteral kCPUSpellings =
-      "generic, avx512, avx512-bf16 or amx";
+      "host, generic, avx512, avx512-bf16 or amx";
   static constexpr llvm::StringLiteral kGPUSpellings =
       "sm_<N> or sm_<N>a (e.g. sm_89, sm_90a)";
 
@@ -52,23 +67,30 @@ public:
   Target() = default;
   Target(CPUTarget cpu) : cpu(cpu) {}
   Target(GPUChip chip) : gpu(true), chip(chip) {}
+  /// `host`: the CPU target getHostCPUTarget() picks for the machine that
+  /// runs the passes, resolved when they ask (what it prints is `host`).
+  static Target getHost();
 
   /// Parses a CPU target (`kCPUSpellings`) or a GPU chip (`kGPUSpellings`).
   static FailureOr<Target> parse(StringRef name);
 
   bool isCPU() const { return !gpu; }
   bool isGPU() const { return gpu; }
-  /// The CPU instruction set; only for CPU targets.
+  /// Whether this is `host`, which resolves to a CPU target.
+  bool isHost() const { return host; }
+  /// The CPU instruction set (`host` resolved); only for CPU targets.
   CPUTarget getCPU() const;
   /// The chip; only for GPU targets.
   const GPUChip &getGPU() const;
 
   /// AVX-512 (F, BW): 16-lane f32 vectors, 32 vector registers.
-  bool hasAVX512() const { return isCPU() && cpu != CPUTarget::Generic; }
+  bool hasAVX512() const { return isCPU() && getCPU() != CPUTarget::Generic; }
   /// AVX-512 BF16 dot products (vdpbf16ps), used by the avx512-bf16 kernel.
-  bool hasAVX512BF16() const { return isCPU() && cpu == CPUTarget::AVX512BF16; }
+  bool hasAVX512BF16() const {
+    return isCPU() && getCPU() == CPUTarget::AVX512BF16;
+  }
   /// AMX-BF16 tiles.
-  bool hasAMX() const { return isCPU() && cpu == CPUTarget::AMX; }
+  bool hasAMX() const { return isCPU() && getCPU() == CPUTarget::AMX; }
 
   /// Whether this target's kernels lower `op` as it is, without
   /// fp8-legalize's decompositions. On a CPU every scaled_matmul lowers (the
@@ -77,11 +99,12 @@ public:
   /// given, the reason, phrased to follow "op ...".
   bool canLower(ScaledMatmulOp op, std::string *why = nullptr) const;
 
-  /// The spelling `parse` accepts for this target.
+  /// The spelling `parse` accepts for this target (`host` for host).
   std::string str() const;
 
 private:
   bool gpu = false;
+  bool host = false;
   CPUTarget cpu = CPUTarget::Generic;
   GPUChip chip;
 };
