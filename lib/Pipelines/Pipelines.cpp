@@ -64,6 +64,9 @@ void mlir::fp8::buildFP8CPUPipeline(OpPassManager &pm,
   // as multiplications), which vectorizes on every target.
   pm.addNestedPass<func::FuncOp>(createFP8LowerMathPass());
   pm.addPass(createCanonicalizerPass());
+  // Convolutions become contractions (and the copies of their im2col
+  // matrices), depthwise convolutions and pooling element-wise ops.
+  pm.addNestedPass<func::FuncOp>(createFP8DecomposeConvolutionsPass());
   pm.addNestedPass<func::FuncOp>(createFP8VectorizeContractionsPass());
   pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
   pm.addNestedPass<func::FuncOp>(createFP8VectorizeElementwisePass());

@@ -22,8 +22,15 @@ def FP8VectorizeElementwisePass
     block scales, and the arith around them; not sub-byte element types) to `1 x ... x 1 x vector-size` tiles and vectorizes
     each tile with upstream's linalg vectorizer (masked for the remainder).
     Scalar `fp8.convert` ops in the bodies become `fp8.convert` on vectors,
-    which `convert-fp8-to-llvm` expands into branch-free vector code. Ops it
-    cannot vectorize are left as they were (lowered to loops later).
+    which `convert-fp8-to-llvm` expands into branch-free vector code; bodies
+    with values of a dialect type that vectors hold but upstream's
+    vectorizer refuses (`!fp8.hif8`) are vectorized by this pass itself, and
+    copies (`linalg.copy`, the im2col copies of
+    `fp8-decompose-convolutions`) become 1-D transfers that stay vector
+    loads and stores. A `tensor.pad` with a constant padding value first
+    becomes a `linalg.fill` of the result and a `linalg.copy` of the source
+    into its interior. Ops it cannot vectorize are left as they were
+    (lowered to loops later).
 
     Example: a `linalg.generic` over `tensor<4x1000xf32>` whose body is a
     scalar `fp8.convert` becomes an `scf.for` nest over `vector<1x16xf32>`
@@ -40,6 +47,51 @@ def FP8VectorizeElementwisePass
     "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
     "::mlir::vector::VectorDialect",
+  ];
+}
+
+def FP8DecomposeConvolutionsPass
+    : Pass<"fp8-decompose-convolutions", "::mlir::func::FuncOp"> {
+  let summary = "Rewrite convolutions and pooling into contractions and "
+                "element-wise ops that the vectorization passes take";
+  let description = [{
+    Convolutions and pooling windows stay scalar loop nests in a CPU
+    lowering (upstream's vectorizer takes only 1-D ones). This pass rewrites
+    those on tensors with static shapes into what the other passes of
+    `fp8-cpu-pipeline` vectorize:
+
+    - 2-D convolutions (`linalg.conv_2d_nhwc_hwcf`, `conv_2d_nhwc_fhwc`,
+      `conv_2d_nchw_fchw`; any padding, which the frontend makes a
+      `tensor.pad`, strides and dilations) become a contraction with the
+      filter, which `fp8-vectorize-contractions` register-tiles: 1x1 NHWC
+      ones a (strided) matmul, the others an im2col matrix built by one
+      strided copy of the input per filter tap (`linalg.copy`, vectorized by
+      `fp8-vectorize-elementwise`; none where the filter is 1x1 with unit
+      strides). This is `mlir::fp8::rewriteConvolutionToContraction`, which
+      `fp8-insert-casts` also uses.
+    - Depthwise convolutions (`linalg.depthwise_conv_2d_nchw_chw`,
+      `depthwise_conv_2d_nhwc_hwc`) and pooling (`linalg.pooling_nchw_max`,
+      `pooling_nchw_sum`, `pooling_nhwc_max`, `pooling_nhwc_min`,
+      `pooling_nhwc_sum`) with at most `max-taps` window positions become
+      one element-wise `linalg.generic` over the output whose inputs are the
+      strided windows of the input (and, for depthwise convolutions, the
+      filter's value per channel at each tap), applying the op's own body
+      once per tap in the op's order (bit-identical to its loops).
+
+    Example: a 3x3 `linalg.depthwise_conv_2d_nchw_chw` on `tensor<2x32x34x34xf32>`
+    becomes a `linalg.generic` over `tensor<2x32x32x32xf32>` with 18 inputs
+    (9 `tensor.extract_slice`s of the input, 9 of the filter's columns) and a
+    body of 9 `arith.mulf` / `arith.addf` pairs.
+  }];
+  let options = [
+    Option<"maxTaps", "max-taps", "int64_t", /*default=*/"64",
+           "Largest window (KH x KW) of a depthwise convolution or pooling "
+           "that is unrolled (>= 1)">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
   ];
 }
 
