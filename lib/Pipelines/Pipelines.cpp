@@ -70,6 +70,7 @@ void mlir::fp8::buildFP8CPUPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createFP8VectorizeContractionsPass());
   pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
   pm.addNestedPass<func::FuncOp>(createFP8VectorizeElementwisePass());
+  pm.addNestedPass<func::FuncOp>(createFP8VectorizeReductionsPass());
   pm.addNestedPass<func::FuncOp>(vector::createLowerVectorMaskPass());
   pm.addPass(createCanonicalizerPass());
 

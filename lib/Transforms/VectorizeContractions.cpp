@@ -8,6 +8,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -23,6 +24,94 @@ namespace mlir::fp8 {
 } // namespace mlir::fp8
 
 using namespace mlir;
+
+/// The input of `op` if it only broadcasts it (`linalg.broadcast`, or a
+/// generic copying its one input along a projected permutation to an
+/// identity-mapped output), with the map from the output's dimensions to the
+/// input's.
+static std::optional<std::pair<Value, AffineMap>>
+matchBroadcast(Operation *op) {
+  auto linalgOp = dyn_cast_or_null<linalg::LinalgOp>(op);
+  if (!linalgOp || !linalgOp.hasPureTensorSemantics() ||
+      linalgOp.getNumDpsInputs() != 1 || linalgOp.getNumDpsInits() != 1 ||
+      linalgOp.getNumLoops() != linalgOp.getNumParallelLoops())
+    return std::nullopt;
+  OpOperand *input = linalgOp.getDpsInputOperand(0);
+  AffineMap inputMap = linalgOp.getMatchingIndexingMap(input);
+  auto yield = cast<linalg::YieldOp>(linalgOp.getBlock()->getTerminator());
+  if (!isa<RankedTensorType>(input->get().getType()) ||
+      !linalgOp.getMatchingIndexingMap(linalgOp.getDpsInitOperand(0))
+           .isIdentity() ||
+      !inputMap.isProjectedPermutation() || inputMap.isPermutation() ||
+      yield.getValues().size() != 1 ||
+      yield.getValues()[0] != linalgOp.getMatchingBlockArgument(input))
+    return std::nullopt;
+  return std::make_pair(input->get(), inputMap);
+}
+
+/// A contraction reading an operand broadcast along some of its dimensions
+/// (a weight broadcast to every sequence of a batch_matmul, say) reads the
+/// broadcast's input instead, and M (or N) dimensions that then appear
+/// together in every operand are collapsed into one: a batch_matmul against
+/// a broadcast [K, N] matrix becomes one matmul of [B * M, K] by [K, N],
+/// and the broadcast is not materialized. The sums are unchanged.
+static linalg::LinalgOp foldBroadcastOperands(RewriterBase &rewriter,
+                                              linalg::LinalgOp op) {
+  SmallVector<Value> inputs;
+  SmallVector<AffineMap> maps;
+  bool folded = false;
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    AffineMap map = op.getMatchingIndexingMap(input);
+    std::optional<std::pair<Value, AffineMap>> broadcast =
+        matchBroadcast(input->get().getDefiningOp());
+    if (broadcast) {
+      inputs.push_back(broadcast->first);
+      maps.push_back(broadcast->second.compose(map));
+      folded = true;
+      continue;
+    }
+    inputs.push_back(input->get());
+    maps.push_back(map);
+  }
+  if (!folded)
+    return op;
+  for (OpOperand &init : op.getDpsInitsMutable())
+    maps.push_back(op.getMatchingIndexingMap(&init));
+
+  rewriter.setInsertionPoint(op);
+  auto generic = linalg::GenericOp::create(
+      rewriter, op.getLoc(), op->getResultTypes(), inputs, op.getDpsInits(),
+      maps, op.getIteratorTypesArray());
+  rewriter.inlineRegionBefore(op->getRegion(0), generic.getRegion(),
+                              generic.getRegion().begin());
+  rewriter.replaceOp(op, generic->getResults());
+  linalg::LinalgOp result = generic;
+
+  FailureOr<linalg::ContractionDimensions> dims =
+      linalg::inferContractionDims(result);
+  if (failed(dims))
+    return result;
+  for (ArrayRef<unsigned> group :
+       {ArrayRef<unsigned>(dims->m), ArrayRef<unsigned>(dims->n)}) {
+    if (group.size() < 2)
+      continue;
+    ReassociationIndices collapsed(group.begin(), group.end());
+    if (!llvm::is_sorted(collapsed) ||
+        collapsed.back() - collapsed.front() + 1 !=
+            static_cast<int64_t>(collapsed.size()) ||
+        !linalg::areDimSequencesPreserved(result.getIndexingMapsArray(),
+                                          {collapsed}))
+      continue;
+    rewriter.setInsertionPoint(result);
+    FailureOr<linalg::CollapseResult> collapsedOp =
+        linalg::collapseOpIterationDims(result, {collapsed}, rewriter);
+    if (failed(collapsedOp))
+      continue;
+    rewriter.replaceOp(result, collapsedOp->results);
+    return collapsedOp->collapsedOp;
+  }
+  return result;
+}
 
 /// Turns the innermost (K) tile loop into a register-blocked loop: the
 /// accumulator's transfers (and the extract / insert of its tile) move out
@@ -72,6 +161,7 @@ struct FP8VectorizeContractionsPass
 
     IRRewriter rewriter(&getContext());
     for (linalg::LinalgOp op : candidates) {
+      op = foldBroadcastOperands(rewriter, op);
       FailureOr<linalg::ContractionDimensions> dims =
           linalg::inferContractionDims(op);
       if (failed(dims) || dims->m.empty() || dims->n.empty() || dims->k.empty())

@@ -95,6 +95,54 @@ def FP8DecomposeConvolutionsPass
   ];
 }
 
+def FP8VectorizeReductionsPass
+    : Pass<"fp8-vectorize-reductions", "::mlir::func::FuncOp"> {
+  let summary = "Tile and vectorize linalg reductions on tensors";
+  let description = [{
+    Tiles every `linalg` op on tensors with reduction loops, static shapes
+    and projected-permutation maps (softmax's max and sum, a layer norm's
+    mean and variance, a global average pool, with the element-wise code
+    fused into them) and vectorizes each tile with upstream's linalg
+    vectorizer:
+
+    - Parallel loops are tiled by 1, except an innermost parallel loop,
+      tiled by `vector-size`; reduction loops as a whole, innermost first,
+      as long as a tile holds at most `max-vector-elements` elements (a
+      reduction loop too long for that is tiled by its largest divisor that
+      fits, preferably a multiple of `vector-size`).
+    - A tile that reduces its rows (reduction loops innermost) becomes one
+      `vector.reduction` per row allowed to reassociate
+      (`fastmath<reassoc>`): a tree of vector operations rather than the
+      in-order chain of scalar additions an ordered float reduction lowers
+      to. Sums are rounded differently from the op's loop order (within
+      f32's accuracy for any model tolerance); maxima and minima are exact.
+    - A tile that reduces along outer loops combines vectors of the
+      innermost (parallel) loop element-wise, in the op's order.
+
+    Ops the vectorizer cannot handle (a combiner it does not recognize) are
+    left as they were (lowered to loops later).
+
+    Example: a `linalg.generic` summing `tensor<256x1024xf32>` into
+    `tensor<256x1xf32>` becomes an `scf.for` over the 256 rows, each a
+    `vector.transfer_read` of `vector<1x1024xf32>` and a
+    `vector.reduction <add>, ... fastmath<reassoc>`.
+  }];
+  let options = [
+    Option<"vectorSize", "vector-size", "int64_t", /*default=*/"16",
+           "Elements per vector along an innermost parallel loop (>= 1)">,
+    Option<"maxVectorElements", "max-vector-elements", "int64_t",
+           /*default=*/"1024",
+           "Most elements of a tile (>= vector-size)">,
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
 def FP8VectorizeContractionsPass
     : Pass<"fp8-vectorize-contractions", "::mlir::func::FuncOp"> {
   let summary = "Register-tile and vectorize matmul-like linalg ops on tensors";
