@@ -97,6 +97,10 @@ void mlir::fp8::buildFP8CPUPipeline(OpPassManager &pm,
   ConvertVectorToLLVMPassOptions vectorToLLVM;
   vectorToLLVM.vectorContractLowering =
       vector::VectorContractLowering::OuterProduct;
+  // 16x16 tiles of transposes (fp8-vectorize-elementwise) as AVX-512
+  // shuffles, not one extract and insert per element.
+  vectorToLLVM.vectorTransposeLowering =
+      vector::VectorTransposeLowering::Shuffle16x16;
   vectorToLLVM.x86Vector = options.target.getValue().hasAVX512BF16();
   pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
   pm.addPass(createConvertToLLVMPass());

@@ -100,9 +100,20 @@ struct FP8VectorizeElementwisePass
 
     for (linalg::LinalgOp op : candidates) {
       // Innermost tiles of vectorSize elements (or of the whole dimension
-      // where it is statically smaller: no masks then).
+      // where it is statically smaller: no masks then). An operand read
+      // across the innermost loop (a transpose) gets square tiles, read by
+      // rows and transposed in registers, rather than one element per row.
       SmallVector<int64_t> sizes(op.getNumLoops(), 1);
       sizes.back() = vectorSize;
+      for (OpOperand *input : op.getDpsInputOperands()) {
+        AffineMap map = op.getMatchingIndexingMap(input);
+        if (map.getNumResults() == 0)
+          continue;
+        auto innermost = dyn_cast<AffineDimExpr>(map.getResults().back());
+        if (innermost && innermost.getPosition() + 1 != op.getNumLoops() &&
+            map.isFunctionOfDim(op.getNumLoops() - 1))
+          sizes[innermost.getPosition()] = vectorSize;
+      }
       (void)mlir::fp8::tileAndVectorize(rewriter, op, sizes,
                                         /*createNamedContraction=*/false);
     }

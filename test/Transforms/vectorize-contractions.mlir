@@ -64,3 +64,30 @@ func.func @im2col(%w: tensor<16x36xf32>, %col: tensor<2x36x64xf32>, %o: tensor<2
   } -> tensor<2x16x64xf32>
   return %r : tensor<2x16x64xf32>
 }
+
+// -----
+
+// torch-mlir's attention in-projection: a batch_matmul whose weight is a
+// broadcast of one [K, N] matrix. The contraction reads the matrix itself
+// and its batch and M dimensions (side by side in the lhs and the output)
+// collapse: one [64 * 4, 32] x [32, 48] matmul; the broadcast is dead.
+// CHECK-LABEL: func @broadcast_weight
+// CHECK-SAME: (%[[A:.*]]: tensor<64x4x32xf32>, %[[W:.*]]: tensor<32x48xf32>
+// CHECK: %[[A2:.*]] = tensor.collapse_shape %[[A]] {{\[}}[0, 1], [2]] : tensor<64x4x32xf32> into tensor<256x32xf32>
+// CHECK: scf.for {{.*}} to %c256 step %c8
+// CHECK: scf.for {{.*}} to %c48 step %c32
+// CHECK: scf.for {{.*}} to %c32 step %c1 iter_args({{.*}}) -> (vector<8x32xf32>)
+// CHECK: tensor.extract_slice %[[A2]]
+// CHECK: tensor.extract_slice %[[W]]
+// CHECK: vector.contract {{.*}} : vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
+// CHECK: tensor.expand_shape %{{.*}} {{\[}}[0, 1], [2]] output_shape [64, 4, 48] : tensor<256x48xf32> into tensor<64x4x48xf32>
+func.func @broadcast_weight(%a: tensor<64x4x32xf32>, %w: tensor<32x48xf32>, %c: tensor<64x4x48xf32>) -> tensor<64x4x48xf32> {
+  %e = tensor.empty() : tensor<64x32x48xf32>
+  %b = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%w : tensor<32x48xf32>) outs(%e : tensor<64x32x48xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<64x32x48xf32>
+  %r = linalg.batch_matmul ins(%a, %b : tensor<64x4x32xf32>, tensor<64x32x48xf32>) outs(%c : tensor<64x4x48xf32>) -> tensor<64x4x48xf32>
+  return %r : tensor<64x4x48xf32>
+}
