@@ -46,13 +46,15 @@ static void addOneShotBufferize(OpPassManager &pm) {
 
 void mlir::fp8::buildFP8CPUPipeline(OpPassManager &pm,
                                     const FP8CPUPipelineOptions &options) {
-  // Tensors: fp8 ops and element-wise arith to linalg. Contractions are
-  // register-tiled and vectorized before element-wise fusion, so that their
-  // (dequantized) operands are materialized once rather than decoded in the
-  // inner loop; then the element-wise ops (conversions, quantization) are
-  // fused and become loops over 16-lane vectors. What is left stays linalg
-  // and becomes scalar loops. First, what the target's kernels cannot lower
-  // is decomposed (nothing, on a CPU).
+  // Tensors: fp8 ops and element-wise arith to linalg. Convolutions become
+  // contractions (and copies), depthwise convolutions and pooling
+  // element-wise ops. Contractions are register-tiled and vectorized before
+  // element-wise fusion, so that their (dequantized) operands are
+  // materialized once rather than decoded in the inner loop; then the
+  // element-wise ops (conversions, quantization) are fused and become loops
+  // over 16-lane vectors, and reductions of rows trees of vector ops. What
+  // is left stays linalg and becomes scalar loops. First, what the target's
+  // kernels cannot lower is decomposed (nothing, on a CPU).
   FP8LegalizePassOptions legalize;
   legalize.target = options.target;
   pm.addPass(createFP8LegalizePass(legalize));
@@ -64,8 +66,6 @@ void mlir::fp8::buildFP8CPUPipeline(OpPassManager &pm,
   // as multiplications), which vectorizes on every target.
   pm.addNestedPass<func::FuncOp>(createFP8LowerMathPass());
   pm.addPass(createCanonicalizerPass());
-  // Convolutions become contractions (and the copies of their im2col
-  // matrices), depthwise convolutions and pooling element-wise ops.
   pm.addNestedPass<func::FuncOp>(createFP8DecomposeConvolutionsPass());
   pm.addNestedPass<func::FuncOp>(createFP8VectorizeContractionsPass());
   pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());

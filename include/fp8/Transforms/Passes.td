@@ -147,14 +147,29 @@ def FP8VectorizeContractionsPass
     : Pass<"fp8-vectorize-contractions", "::mlir::func::FuncOp"> {
   let summary = "Register-tile and vectorize matmul-like linalg ops on tensors";
   let description = [{
-    Tiles every contraction on tensors with one M, one N and one K dimension
-    (`linalg.matmul`, `batch_matmul`, transposed forms, and the f32
-    contraction of `fp8.scaled_matmul`'s reference decomposition) to
-    `tile-m x tile-n x tile-k` tiles (batch dimensions by 1) and vectorizes
-    each into a `vector.contract` (masked on partial tiles). After
-    bufferization, hoisting the accumulator's transfers out of the K loop and
-    lowering the contraction to outer products gives a register-blocked FMA
-    loop; `fp8-cpu-pipeline` does both.
+    Tiles every contraction on tensors (`linalg.matmul`, `batch_matmul`,
+    transposed forms, the f32 contraction of `fp8.scaled_matmul`'s reference
+    decomposition, the im2col contractions of `fp8-decompose-convolutions`)
+    to `tile-m x tile-n x tile-k` register tiles and vectorizes each into a
+    `vector.contract` (masked on partial tiles):
+
+    - Batch dimensions, and every M, N and K dimension but one of each, are
+      tiled by 1; the M and N dimensions of the register tile are those that
+      vary fastest in the output (an NCHW im2col contraction has the image
+      as a second N dimension), and the K loops are innermost.
+    - The accumulator tile is read before the innermost K loop, carried in
+      registers through it and written after it (with the masks of partial
+      tiles made outside it): a register-blocked FMA loop once
+      `fp8-cpu-pipeline` lowers the contraction to outer products.
+    - `linalg.generic` contractions, which upstream's vectorizer turns into
+      a product and a reduction, become `vector.contract` too.
+    - An operand that is only a broadcast of a smaller tensor (a
+      `linalg.broadcast`, or a generic copying its input along a projected
+      permutation; torch-mlir broadcasts the attention's in-projection
+      weight to every sequence of a `batch_matmul`) is read directly, and M
+      or N dimensions left side by side in every operand are collapsed:
+      such a `batch_matmul` becomes one matmul and the broadcast is never
+      materialized. The sums are the same.
   }];
   let options = [
     Option<"tileM", "tile-m", "int64_t", /*default=*/"8",
