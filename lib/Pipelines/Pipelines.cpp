@@ -46,13 +46,15 @@ static void addOneShotBufferize(OpPassManager &pm) {
 
 void mlir::fp8::buildFP8CPUPipeline(OpPassManager &pm,
                                     const FP8CPUPipelineOptions &options) {
-  // Tensors: fp8 ops and element-wise arith to linalg. Contractions are
-  // register-tiled and vectorized before element-wise fusion, so that their
-  // (dequantized) operands are materialized once rather than decoded in the
-  // inner loop; then the element-wise ops (conversions, quantization) are
-  // fused and become loops over 16-lane vectors. What is left stays linalg
-  // and becomes scalar loops. First, what the target's kernels cannot lower
-  // is decomposed (nothing, on a CPU).
+  // Tensors: fp8 ops and element-wise arith to linalg. Convolutions become
+  // contractions (and copies), depthwise convolutions and pooling
+  // element-wise ops. Contractions are register-tiled and vectorized before
+  // element-wise fusion, so that their (dequantized) operands are
+  // materialized once rather than decoded in the inner loop; then the
+  // element-wise ops (conversions, quantization) are fused and become loops
+  // over 16-lane vectors, and reductions of rows trees of vector ops. What
+  // is left stays linalg and becomes scalar loops. First, what the target's
+  // kernels cannot lower is decomposed (nothing, on a CPU).
   FP8LegalizePassOptions legalize;
   legalize.target = options.target;
   pm.addPass(createFP8LegalizePass(legalize));
@@ -65,9 +67,11 @@ void mlir::fp8::buildFP8CPUPipeline(OpPassManager &pm,
   // as multiplications), which vectorizes on every target.
   pm.addNestedPass<func::FuncOp>(createFP8LowerMathPass());
   pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createFP8DecomposeConvolutionsPass());
   pm.addNestedPass<func::FuncOp>(createFP8VectorizeContractionsPass());
   pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
   pm.addNestedPass<func::FuncOp>(createFP8VectorizeElementwisePass());
+  pm.addNestedPass<func::FuncOp>(createFP8VectorizeReductionsPass());
   pm.addNestedPass<func::FuncOp>(vector::createLowerVectorMaskPass());
   pm.addPass(createCanonicalizerPass());
 
@@ -94,6 +98,10 @@ void mlir::fp8::buildFP8CPUPipeline(OpPassManager &pm,
   ConvertVectorToLLVMPassOptions vectorToLLVM;
   vectorToLLVM.vectorContractLowering =
       vector::VectorContractLowering::OuterProduct;
+  // 16x16 tiles of transposes (fp8-vectorize-elementwise) as AVX-512
+  // shuffles, not one extract and insert per element.
+  vectorToLLVM.vectorTransposeLowering =
+      vector::VectorTransposeLowering::Shuffle16x16;
   vectorToLLVM.x86Vector = options.target.getValue().hasAVX512BF16();
   pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
   pm.addPass(createConvertToLLVMPass());

@@ -44,6 +44,34 @@ static bool isElementwiseOnTensors(linalg::LinalgOp op) {
          });
 }
 
+/// A tensor.pad with a constant padding value as a linalg.fill of the result
+/// and a linalg.copy of the source into its interior, which vectorize like
+/// any element-wise op; bufferized as it is, the pad becomes a scalar fill
+/// and a `memref.copy` into a strided view (a library call).
+static void decomposePad(RewriterBase &rewriter, tensor::PadOp pad) {
+  Value padding = pad.getConstantPaddingValue();
+  RankedTensorType type = pad.getResultType();
+  if (!padding || !type.hasStaticShape())
+    return;
+  Location loc = pad.getLoc();
+  rewriter.setInsertionPoint(pad);
+  Value empty = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
+                                        type.getElementType());
+  Value filled =
+      linalg::FillOp::create(rewriter, loc, padding, empty).getResult(0);
+  SmallVector<OpFoldResult> sizes =
+      tensor::getMixedSizes(rewriter, loc, pad.getSource());
+  SmallVector<OpFoldResult> strides(type.getRank(), rewriter.getIndexAttr(1));
+  SmallVector<OpFoldResult> low = pad.getMixedLowPad();
+  Value interior = tensor::ExtractSliceOp::create(rewriter, loc, filled, low,
+                                                  sizes, strides);
+  Value copied =
+      linalg::CopyOp::create(rewriter, loc, pad.getSource(), interior)
+          .getResult(0);
+  rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(pad, copied, filled, low,
+                                                     sizes, strides);
+}
+
 namespace {
 
 struct FP8VectorizeElementwisePass
@@ -58,18 +86,34 @@ struct FP8VectorizeElementwisePass
                                  << static_cast<int64_t>(vectorSize);
       return signalPassFailure();
     }
+    IRRewriter rewriter(&getContext());
+    SmallVector<tensor::PadOp> pads;
+    getOperation().walk([&](tensor::PadOp pad) { pads.push_back(pad); });
+    for (tensor::PadOp pad : pads)
+      decomposePad(rewriter, pad);
+
     SmallVector<linalg::LinalgOp> candidates;
     getOperation().walk([&](linalg::LinalgOp op) {
       if (isElementwiseOnTensors(op))
         candidates.push_back(op);
     });
 
-    IRRewriter rewriter(&getContext());
     for (linalg::LinalgOp op : candidates) {
       // Innermost tiles of vectorSize elements (or of the whole dimension
-      // where it is statically smaller: no masks then).
+      // where it is statically smaller: no masks then). An operand read
+      // across the innermost loop (a transpose) gets square tiles, read by
+      // rows and transposed in registers, rather than one element per row.
       SmallVector<int64_t> sizes(op.getNumLoops(), 1);
       sizes.back() = vectorSize;
+      for (OpOperand *input : op.getDpsInputOperands()) {
+        AffineMap map = op.getMatchingIndexingMap(input);
+        if (map.getNumResults() == 0)
+          continue;
+        auto innermost = dyn_cast<AffineDimExpr>(map.getResults().back());
+        if (innermost && innermost.getPosition() + 1 != op.getNumLoops() &&
+            map.isFunctionOfDim(op.getNumLoops() - 1))
+          sizes[innermost.getPosition()] = vectorSize;
+      }
       (void)mlir::fp8::tileAndVectorize(rewriter, op, sizes,
                                         /*createNamedContraction=*/false);
     }

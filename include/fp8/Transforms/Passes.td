@@ -22,8 +22,15 @@ def FP8VectorizeElementwisePass
     block scales, and the arith around them; not sub-byte element types) to `1 x ... x 1 x vector-size` tiles and vectorizes
     each tile with upstream's linalg vectorizer (masked for the remainder).
     Scalar `fp8.convert` ops in the bodies become `fp8.convert` on vectors,
-    which `convert-fp8-to-llvm` expands into branch-free vector code. Ops it
-    cannot vectorize are left as they were (lowered to loops later).
+    which `convert-fp8-to-llvm` expands into branch-free vector code; bodies
+    with values of a dialect type that vectors hold but upstream's
+    vectorizer refuses (`!fp8.hif8`) are vectorized by this pass itself, and
+    copies (`linalg.copy`, the im2col copies of
+    `fp8-decompose-convolutions`) become 1-D transfers that stay vector
+    loads and stores. A `tensor.pad` with a constant padding value first
+    becomes a `linalg.fill` of the result and a `linalg.copy` of the source
+    into its interior. Ops it cannot vectorize are left as they were
+    (lowered to loops later).
 
     Example: a `linalg.generic` over `tensor<4x1000xf32>` whose body is a
     scalar `fp8.convert` becomes an `scf.for` nest over `vector<1x16xf32>`
@@ -43,18 +50,119 @@ def FP8VectorizeElementwisePass
   ];
 }
 
+def FP8DecomposeConvolutionsPass
+    : Pass<"fp8-decompose-convolutions", "::mlir::func::FuncOp"> {
+  let summary = "Rewrite convolutions and pooling into contractions and "
+                "element-wise ops that the vectorization passes take";
+  let description = [{
+    Convolutions and pooling windows stay scalar loop nests in a CPU
+    lowering (upstream's vectorizer takes only 1-D ones). This pass rewrites
+    those on tensors with static shapes into what the other passes of
+    `fp8-cpu-pipeline` vectorize:
+
+    - 2-D convolutions (`linalg.conv_2d_nhwc_hwcf`, `conv_2d_nhwc_fhwc`,
+      `conv_2d_nchw_fchw`; any padding, which the frontend makes a
+      `tensor.pad`, strides and dilations) become a contraction with the
+      filter, which `fp8-vectorize-contractions` register-tiles: 1x1 NHWC
+      ones a (strided) matmul, the others an im2col matrix built by one
+      strided copy of the input per filter tap (`linalg.copy`, vectorized by
+      `fp8-vectorize-elementwise`; none where the filter is 1x1 with unit
+      strides). This is `mlir::fp8::rewriteConvolutionToContraction`, which
+      `fp8-insert-casts` also uses.
+    - Depthwise convolutions (`linalg.depthwise_conv_2d_nchw_chw`,
+      `depthwise_conv_2d_nhwc_hwc`) and pooling (`linalg.pooling_nchw_max`,
+      `pooling_nchw_sum`, `pooling_nhwc_max`, `pooling_nhwc_min`,
+      `pooling_nhwc_sum`) with at most `max-taps` window positions become
+      one element-wise `linalg.generic` over the output whose inputs are the
+      strided windows of the input (and, for depthwise convolutions, the
+      filter's value per channel at each tap), applying the op's own body
+      once per tap in the op's order (bit-identical to its loops).
+
+    Example: a 3x3 `linalg.depthwise_conv_2d_nchw_chw` on `tensor<2x32x34x34xf32>`
+    becomes a `linalg.generic` over `tensor<2x32x32x32xf32>` with 18 inputs
+    (9 `tensor.extract_slice`s of the input, 9 of the filter's columns) and a
+    body of 9 `arith.mulf` / `arith.addf` pairs.
+  }];
+  let options = [
+    Option<"maxTaps", "max-taps", "int64_t", /*default=*/"64",
+           "Largest window (KH x KW) of a depthwise convolution or pooling "
+           "that is unrolled (>= 1)">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
+def FP8VectorizeReductionsPass
+    : Pass<"fp8-vectorize-reductions", "::mlir::func::FuncOp"> {
+  let summary = "Tile and vectorize linalg reductions on tensors";
+  let description = [{
+    Tiles every `linalg` op on tensors with reduction loops, static shapes
+    and projected-permutation maps (softmax's max and sum, a layer norm's
+    mean and variance, a global average pool, with the element-wise code
+    fused into them) and vectorizes each tile with upstream's linalg
+    vectorizer:
+
+    - Parallel loops are tiled by 1, except an innermost parallel loop,
+      tiled by `vector-size`; reduction loops as a whole, innermost first,
+      as long as a tile holds at most `max-vector-elements` elements (a
+      reduction loop too long for that is tiled by its largest divisor that
+      fits, preferably a multiple of `vector-size`).
+    - A tile that reduces its rows (reduction loops innermost) becomes one
+      `vector.reduction` per row allowed to reassociate
+      (`fastmath<reassoc>`): a tree of vector operations rather than the
+      in-order chain of scalar additions an ordered float reduction lowers
+      to. Sums are rounded differently from the op's loop order (within
+      f32's accuracy for any model tolerance); maxima and minima are exact.
+    - A tile that reduces along outer loops combines vectors of the
+      innermost (parallel) loop element-wise, in the op's order.
+
+    Ops the vectorizer cannot handle (a combiner it does not recognize) are
+    left as they were (lowered to loops later).
+
+    Example: a `linalg.generic` summing `tensor<256x1024xf32>` into
+    `tensor<256x1xf32>` becomes an `scf.for` over the 256 rows, each a
+    `vector.transfer_read` of `vector<1x1024xf32>` and a
+    `vector.reduction <add>, ... fastmath<reassoc>`.
+  }];
+  let options = [
+    Option<"vectorSize", "vector-size", "int64_t", /*default=*/"16",
+           "Elements per vector along an innermost parallel loop (>= 1)">,
+    Option<"maxVectorElements", "max-vector-elements", "int64_t",
+           /*default=*/"1024",
+           "Most elements of a tile (>= vector-size)">,
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
 def FP8VectorizeContractionsPass
     : Pass<"fp8-vectorize-contractions", "::mlir::func::FuncOp"> {
   let summary = "Register-tile and vectorize matmul-like linalg ops on tensors";
   let description = [{
-    Tiles every contraction on tensors with one M, one N and one K dimension
-    (`linalg.matmul`, `batch_matmul`, transposed forms, and the f32
-    contraction of `fp8.scaled_matmul`'s reference decomposition) to
-    `tile-m x tile-n x tile-k` tiles (batch dimensions by 1) and vectorizes
-    each into a `vector.contract` (masked on partial tiles). After
-    bufferization, hoisting the accumulator's transfers out of the K loop and
-    lowering the contraction to outer products gives a register-blocked FMA
-    loop; `fp8-cpu-pipeline` does both.
+    Tiles every contraction on tensors (`linalg.matmul`, `batch_matmul`,
+    transposed forms, the f32 contraction of `fp8.scaled_matmul`'s reference
+    decomposition, the im2col contractions of `fp8-decompose-convolutions`)
+    to `tile-m x tile-n x tile-k` register tiles and vectorizes each into a
+    `vector.contract` (masked on partial tiles):
+
+    - Batch dimensions, and every M, N and K dimension but one of each, are
+      tiled by 1; the M and N dimensions of the register tile are those that
+      vary fastest in the output (an NCHW im2col contraction has the image
+      as a second N dimension), and the K loops are innermost.
+    - The accumulator tile is read before the innermost K loop, carried in
+      registers through it and written after it (with the masks of partial
+      tiles made outside it): a register-blocked FMA loop once
+      `fp8-cpu-pipeline` lowers the contraction to outer products.
+    - `linalg.generic` contractions, which upstream's vectorizer turns into
+      a product and a reduction, become `vector.contract` too.
   }];
   let options = [
     Option<"tileM", "tile-m", "int64_t", /*default=*/"8",

@@ -142,14 +142,18 @@ func.func @left_alone(%a: tensor<16x8xf32>, %v: tensor<8xf32>, %y: tensor<16xf32
 
 // -----
 
-// A 3x3 convolution goes through upstream's im2col: the unfolded input
+// A 3x3 convolution goes through an im2col matrix, built by one strided
+// copy per filter tap into [N, Ho, Wo, Kh, Kw, C]: the unfolded input
 // [N, Ho*Wo, Kh*Kw*C] (N is an M dimension, collapsed with Ho*Wo) times the
 // reshaped filter [Kh*Kw*C, F].
 
 // CHECK-LABEL: func.func @conv_3x3
 // CHECK-SAME: (%[[X:.*]]: tensor<1x8x8x4xf32>, %[[W:.*]]: tensor<3x3x4x16xf32>, %[[O:.*]]: tensor<1x6x6x16xf32>)
-// CHECK-DAG: %[[W2:.*]] = tensor.collapse_shape %[[W]] {{\[}}[0, 1, 2], [3]] : tensor<3x3x4x16xf32> into tensor<36x16xf32>
-// CHECK-DAG: %[[COLS:.*]] = linalg.generic {{.*}} ins(%[[X]] : tensor<1x8x8x4xf32>) outs(%{{.*}} : tensor<1x36x36xf32>)
+// CHECK: %[[TAP:.*]] = tensor.extract_slice %[[X]][0, 2, 2, 0] [1, 6, 6, 4] [1, 1, 1, 1] : tensor<1x8x8x4xf32> to tensor<1x6x6x4xf32>
+// CHECK: %[[COPY:.*]] = linalg.copy ins(%[[TAP]] : tensor<1x6x6x4xf32>)
+// CHECK: %[[COL6:.*]] = tensor.insert_slice %[[COPY]] into %{{.*}}[0, 0, 0, 2, 2, 0] [1, 6, 6, 1, 1, 4] [1, 1, 1, 1, 1, 1] : tensor<1x6x6x4xf32> into tensor<1x6x6x3x3x4xf32>
+// CHECK: %[[COLS:.*]] = tensor.collapse_shape %[[COL6]] {{\[}}[0], [1, 2], [3, 4, 5]] : tensor<1x6x6x3x3x4xf32> into tensor<1x36x36xf32>
+// CHECK: %[[W2:.*]] = tensor.collapse_shape %[[W]] {{\[}}[0, 1, 2], [3]] : tensor<3x3x4x16xf32> into tensor<36x16xf32>
 // CHECK: %[[COLS2:.*]] = tensor.collapse_shape %[[COLS]] {{\[}}[0, 1], [2]] : tensor<1x36x36xf32> into tensor<36x36xf32>
 // CHECK: %[[QX:.*]] = fp8.quantize %[[COLS2]], %{{.*}} : tensor<36x36xf32>, f32 to tensor<36x36xf8E4M3FN>
 // CHECK: %[[QW:.*]] = fp8.quantize %[[W2]], %{{.*}} : tensor<36x16xf32>, f32 to tensor<36x16xf8E4M3FN>

@@ -94,7 +94,11 @@ public:
   /// `a << b` for a constant `a` of `b`'s width.
   Value shl(uint64_t a, Value b) { return shl(cstLike(a, b), b); }
   Value bitNot(Value a) { return bitXor(a, ~uint64_t{0}); }
-  Value absi(Value a) { return builder.createOrFold<math::AbsIOp>(loc, a); }
+  /// |a| as max(a, -a) (the same for every value, INT_MIN included):
+  /// convert-math-to-llvm does not lower math.absi on vectors of rank > 1.
+  Value absi(Value a) {
+    return builder.createOrFold<arith::MaxSIOp>(loc, a, sub(0, a));
+  }
 
 #define FP8_CMP_OP(name)                                                       \
   Value name(Value a, Value b) {                                               \

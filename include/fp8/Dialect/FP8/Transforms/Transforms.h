@@ -10,6 +10,7 @@
 
 #include "fp8/Dialect/FP8/IR/FP8Dialect.h"
 #include "fp8/Dialect/FP8/Utils/NumericsEmitter.h"
+#include "fp8/Transforms/Transforms.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -121,17 +122,8 @@ FailureOr<linalg::LinalgOp> collapseBroadcastContraction(RewriterBase &rewriter,
 /// The rewrite above as a pattern (fp8-collapse-broadcast-contractions).
 void populateCollapseBroadcastContractionsPatterns(RewritePatternSet &patterns);
 
-/// Whether `op` is a 2-D convolution that
-/// `rewriteConvolutionToContraction` handles (NHWC/HWCF, NHWC/FHWC,
-/// NCHW/FCHW on f32, f16 or bf16 tensors; static shapes unless 1x1 NHWC).
-bool isConvertibleConvolution(linalg::LinalgOp op);
-
-/// Rewrites a convolution into a contraction: a 1x1 NHWC convolution into a
-/// strided slice, reshapes and linalg.matmul; the others through upstream's
-/// im2col rewrite. Returns the contraction; `fp8.*` attributes of the
-/// convolution are carried over to it.
-FailureOr<linalg::LinalgOp>
-rewriteConvolutionToContraction(RewriterBase &rewriter, linalg::LinalgOp op);
+// isConvertibleConvolution and rewriteConvolutionToContraction, which know
+// nothing of fp8, are in fp8/Transforms/Transforms.h.
 
 //===----------------------------------------------------------------------===//
 // fp8-legalize
