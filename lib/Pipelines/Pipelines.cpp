@@ -180,7 +180,8 @@ void mlir::fp8::buildFP8GPUPipeline(OpPassManager &pm,
   target.optLevel = 3;
   pm.addPass(createGpuNVVMAttachTarget(target));
   GpuModuleToBinaryPassOptions binary;
-  binary.compilationTarget = "bin";
+  binary.compilationTarget =
+      options.format == GPUKernelFormat::PTX ? "isa" : "bin";
   binary.toolkitPath = getCUDAToolkitPath(options.cudaPath);
   pm.addPass(createGpuModuleToBinaryPass(binary));
   pm.addPass(createCanonicalizerPass());

@@ -163,6 +163,14 @@ vectorizeCopyTile(RewriterBase &rewriter, linalg::LinalgOp op,
 FailureOr<SmallVector<LoopLikeOpInterface>> mlir::fp8::tileAndVectorize(
     RewriterBase &rewriter, linalg::LinalgOp op, ArrayRef<int64_t> sizes,
     bool createNamedContraction, ArrayRef<int64_t> interchange) {
+  // A loop of zero iterations (a dimension of size 0): the op computes
+  // nothing and its results are its inits. Tiling it would ask for tiles of
+  // 0 elements (which the tiler takes for "untiled") and vectors of 0 lanes.
+  if (op.hasPureTensorSemantics() &&
+      llvm::is_contained(op.getStaticLoopRanges(), int64_t(0))) {
+    rewriter.replaceOp(op, op.getDpsInits());
+    return SmallVector<LoopLikeOpInterface>();
+  }
   SmallVector<int64_t> clamped(sizes);
   for (auto [size, range] : llvm::zip_equal(clamped, op.getStaticLoopRanges()))
     if (!ShapedType::isDynamic(range))

@@ -57,9 +57,12 @@ struct FP8VectorizeContractionsPass
   using FP8VectorizeContractionsPassBase::FP8VectorizeContractionsPassBase;
 
   void runOnOperation() override {
-    if (tileM < 1 || tileN < 1 || tileK < 1) {
+    // A register tile of at most 2^16 elements (one vector.contract).
+    if (tileM < 1 || tileN < 1 || tileK < 1 || tileM > 65536 ||
+        tileN > 65536 || tileK > 65536 || tileM * tileN * tileK > 65536) {
       getOperation().emitError()
-          << "fp8-vectorize-contractions: tile sizes must be >= 1, got "
+          << "fp8-vectorize-contractions: tile sizes must be >= 1, with at "
+             "most 65536 elements in a tile, got "
           << static_cast<int64_t>(tileM) << "x" << static_cast<int64_t>(tileN)
           << "x" << static_cast<int64_t>(tileK);
       return signalPassFailure();

@@ -80,9 +80,10 @@ struct FP8VectorizeElementwisePass
   using FP8VectorizeElementwisePassBase::FP8VectorizeElementwisePassBase;
 
   void runOnOperation() override {
-    if (vectorSize < 1) {
+    // Transposes take square tiles: at most 2^16 elements.
+    if (vectorSize < 1 || vectorSize > 256) {
       getOperation().emitError() << "fp8-vectorize-elementwise: vector-size "
-                                    "must be >= 1, got "
+                                    "must be in [1, 256], got "
                                  << static_cast<int64_t>(vectorSize);
       return signalPassFailure();
     }

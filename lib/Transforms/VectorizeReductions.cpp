@@ -128,10 +128,11 @@ struct FP8VectorizeReductionsPass
   using FP8VectorizeReductionsPassBase::FP8VectorizeReductionsPassBase;
 
   void runOnOperation() override {
-    if (vectorSize < 1 || maxVectorElements < vectorSize) {
+    if (vectorSize < 1 || maxVectorElements < vectorSize ||
+        maxVectorElements > 65536) {
       getOperation().emitError()
           << "fp8-vectorize-reductions: need 1 <= vector-size <= "
-             "max-vector-elements, got "
+             "max-vector-elements <= 65536, got "
           << static_cast<int64_t>(vectorSize) << " and "
           << static_cast<int64_t>(maxVectorElements);
       return signalPassFailure();
@@ -156,13 +157,14 @@ struct FP8VectorizeReductionsPass
       int64_t budget = maxVectorElements;
       if (iterators[innermost] == utils::IteratorType::parallel) {
         sizes[innermost] = std::min<int64_t>(vectorSize, ranges[innermost]);
-        budget /= sizes[innermost];
+        budget /= std::max<int64_t>(sizes[innermost], 1);
       }
       for (int64_t dim = innermost; dim >= 0 && budget > 1; --dim) {
         if (iterators[dim] != utils::IteratorType::reduction)
           continue;
         sizes[dim] = chooseChunk(ranges[dim], budget, vectorSize);
-        budget /= sizes[dim];
+        // (0 for a dimension of size 0: tileAndVectorize drops the op.)
+        budget /= std::max<int64_t>(sizes[dim], 1);
       }
       (void)mlir::fp8::tileAndVectorize(rewriter, op, sizes,
                                         /*createNamedContraction=*/false);

@@ -19,8 +19,8 @@ PyTorch models (``import fp8mlir.torch``; needs torch and torch-mlir)::
 """
 
 from ._errors import MLIRError
-from .compiler import (Executable, Module, host_cpu_target, jit, parse,
-                       run_pipeline)
+from .compiler import (MAX_NESTING_DEPTH, Executable, Module,
+                       host_cpu_target, jit, parse, run_pipeline)
 from .numerics import (
     FORMATS,
     ROUNDINGS,
@@ -38,7 +38,8 @@ from .numerics import (
 )
 
 __all__ = [
-    "FORMATS", "ROUNDINGS", "Executable", "FormatInfo", "MLIRError", "Module",
+    "FORMATS", "MAX_NESTING_DEPTH", "ROUNDINGS", "Executable", "FormatInfo",
+    "MLIRError", "Module",
     "amax", "compute_scale", "decode", "dequantize", "encode", "format_info",
     "formats", "hif8_table", "host_cpu_target", "jit", "parse", "quantize",
     "run_pipeline", "table",

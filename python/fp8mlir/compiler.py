@@ -16,9 +16,26 @@ from . import _fp8mlir as _core
 Module = _core.Module
 
 
+#: The deepest nesting of brackets ((), [], {}, <>) that ``parse``,
+#: ``run_pipeline``, ``Module.run`` and ``jit`` accept in MLIR text and pass
+#: pipelines; deeper inputs raise MLIRError (MLIR's parsers recurse once per
+#: level).
+MAX_NESTING_DEPTH = _core.MAX_NESTING_DEPTH
+
+
+def _check_text(value, what):
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a str, not {type(value).__name__}")
+    if "\0" in value:
+        raise ValueError(f"{what} contains a NUL character")
+    return value
+
+
 def parse(source, source_name="<string>"):
-    """Parses and verifies MLIR text into a Module."""
-    return Module.parse(source, source_name)
+    """Parses and verifies MLIR text into a Module. Text nesting brackets
+    deeper than ``MAX_NESTING_DEPTH`` is refused (MLIRError)."""
+    return Module.parse(_check_text(source, "source"),
+                        _check_text(source_name, "source_name"))
 
 
 def run_pipeline(source, pipeline, *, generic=False):
@@ -27,7 +44,7 @@ def run_pipeline(source, pipeline, *, generic=False):
     module, e.g. "canonicalize,cse") on ``source`` (text or a Module, which
     is left unchanged)."""
     module = source.clone() if isinstance(source, Module) else parse(source)
-    module.run(pipeline)
+    module.run(_check_text(pipeline, "pipeline"))
     return module.print(generic=generic)
 
 
@@ -119,6 +136,9 @@ class _Value:
                 f"{where}: {self} cannot take an array of {array.dtype}")
         if not self.shaped and array.ndim != 0:
             raise ValueError(f"{where}: {self} takes a scalar")
+        if self.dtype.kind in "iu" and array.dtype.kind in "iub" and \
+                array.size:
+            self._check_range(array, where)
         if self.shaped and (array.ndim != len(self.shape) or any(
                 size is not None and size != given
                 for size, given in zip(self.shape, array.shape))):
@@ -128,6 +148,23 @@ class _Value:
         if self.memref:
             return np.array(array, dtype=self.dtype, order="C", copy=True)
         return np.require(array, dtype=self.dtype, requirements=("C", "A"))
+
+    def _check_range(self, array, where):
+        """Integers must fit the element type: ui<N> takes [0, 2**N),
+        si<N> [-2**(N-1), 2**(N-1)), a signless i<N> either (its bits);
+        index is 64 bits, signed."""
+        bits = 8 * self.dtype.itemsize if self.element != "i1" else 1
+        signed_low, high = -2 ** (bits - 1), 2 ** bits - 1
+        if self.element.startswith("ui") or self.element == "i1":
+            signed_low = 0
+        elif self.element.startswith("si") or self.element == "index":
+            high = 2 ** (bits - 1) - 1
+        low, top = int(array.min()), int(array.max())
+        if low < signed_low or top > high:
+            bad = low if low < signed_low else top
+            raise ValueError(
+                f"{where}: {self} takes integers in [{signed_low}, {high}], "
+                f"got {bad}")
 
     def from_raw(self, data):
         """A result from the raw bits the extension returns (same shape and
@@ -156,10 +193,19 @@ class Executable:
                  shared_libs=None):
         if not isinstance(module, Module):
             module = parse(module)
+        _check_text(pipeline, "pipeline")
+        if isinstance(opt_level, bool) or \
+                not isinstance(opt_level, (int, np.integer)) or \
+                not 0 <= opt_level <= 3:
+            raise ValueError(
+                f"opt_level must be 0, 1, 2 or 3, not {opt_level!r}")
         if shared_libs is None:
             shared_libs = _default_shared_libs()
+        if isinstance(shared_libs, (str, bytes, os.PathLike)):
+            raise TypeError("shared_libs must be a list of paths")
+        shared_libs = [os.fsdecode(os.fspath(p)) for p in shared_libs]
         self._executable = _core.Executable.create(
-            module, pipeline, opt_level, [os.fspath(p) for p in shared_libs])
+            module, pipeline, int(opt_level), shared_libs)
         self._signatures = {}
         for name, arguments, results, unsupported in \
                 self._executable.signatures():
@@ -179,8 +225,11 @@ class Executable:
 
     def invoke(self, name, *args):
         """Calls function ``name``; returns its result, a tuple of them, or
-        None."""
-        if name not in self._signatures:
+        None. The arguments' sizes are checked against each other as the
+        function's ops need them (the K of a matmul's two operands, the
+        operands of an element-wise op, a scale's ceildiv(size, block)):
+        ValueError names the argument and dimensions that do not fit."""
+        if not isinstance(name, str) or name not in self._signatures:
             raise ValueError(
                 f"no public function @{name}; the module has "
                 f"{', '.join('@' + f for f in self._signatures) or 'none'}")

@@ -58,8 +58,34 @@ def formats():
     return dict(_INFOS)
 
 
+def _integer(value, name, low, high):
+    """``value`` as an int in [low, high]: a Python or NumPy integer, or a
+    float with an integral value; anything else is an error (not truncated,
+    not wrapped around)."""
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be an integer, not {value!r}")
+    if isinstance(value, (float, np.floating)):
+        if not math.isfinite(value) or value != math.floor(value):
+            raise ValueError(f"{name} must be an integer, not {value!r}")
+        value = int(value)
+    elif isinstance(value, (int, np.integer)):
+        value = int(value)
+    else:
+        raise TypeError(
+            f"{name} must be an integer, not {type(value).__name__}")
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be in [{low}, {high}], not {value}")
+    return value
+
+
+_INT32 = (-2 ** 31, 2 ** 31 - 1)
+_INT64_MAX = 2 ** 63 - 1
+
+
 def _format_index(format):
     try:
+        if not isinstance(format, str):
+            raise ValueError
         return FORMATS.index(format)
     except ValueError:
         raise ValueError(
@@ -75,7 +101,7 @@ def format_info(format):
 def _rounding_index(format, rounding, random_bits):
     info = format_info(format)
     rounding = info.default_rounding if rounding is None else rounding
-    if rounding not in ROUNDINGS:
+    if not isinstance(rounding, str) or rounding not in ROUNDINGS:
         raise ValueError(
             f"unknown rounding {rounding!r}; expected one of "
             f"{', '.join(ROUNDINGS)}")
@@ -88,6 +114,12 @@ def _rounding_index(format, rounding, random_bits):
             "random_bits is required with rounding='stochastic' and only "
             "then")
     return ROUNDINGS.index(rounding)
+
+
+def _flag(value, name):
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise TypeError(f"{name} must be True or False, not {value!r}")
 
 
 def _saturate(saturate):
@@ -105,6 +137,10 @@ def _random_bits(random_bits, shape):
     bits = np.asarray(random_bits)
     if bits.dtype.kind not in "ui":
         raise TypeError("random_bits must be integers (uint32)")
+    if bits.size and (int(bits.min()) < 0 or int(bits.max()) > 2 ** 32 - 1):
+        bad = int(bits.min()) if int(bits.min()) < 0 else int(bits.max())
+        raise ValueError(
+            f"random_bits must be uint32 values in [0, 2**32 - 1], got {bad}")
     try:
         bits = np.broadcast_to(bits, shape)
     except ValueError:
@@ -186,7 +222,13 @@ class _Blocks:
         self.per_tensor = block is None
         if block is None:
             block = tuple(max(size, 1) for size in shape)
-        block = tuple(int(b) for b in block)
+        if isinstance(block, (int, np.integer)) or not hasattr(
+                block, "__len__"):
+            raise TypeError(
+                f"block must be a sequence of integers, one per dimension, "
+                f"not {block!r}")
+        block = tuple(_integer(b, "block entries", 1, _INT64_MAX)
+                      for b in block)
         if len(block) != len(shape):
             raise ValueError(
                 f"block {block} needs one entry per dimension of the input "
@@ -242,19 +284,28 @@ def compute_scale(amax, format, *, margin=0, pow2=False, scale_format="f32",
     scales are exact in float32)."""
     amax = _float32_input(amax)
     fmt = _format_index(format)
+    margin = _integer(margin, "margin", *_INT32)
     if target_max is not None:
-        target_max = float(target_max)
+        if isinstance(target_max, (bool, np.bool_)) or not isinstance(
+                target_max, (int, float, np.integer, np.floating)):
+            raise TypeError(
+                f"target_max must be a number, not {target_max!r}")
+        try:
+            target_max = float(target_max)
+        except OverflowError:
+            raise ValueError(
+                f"target_max {target_max} exceeds the float range") from None
     if scale_format == "f8E8M0FNU":
         codes = np.empty(amax.shape, dtype=np.uint8)
-        _core.compute_scale_e8m0(amax.ravel(), codes.ravel(), fmt, int(margin),
+        _core.compute_scale_e8m0(amax.ravel(), codes.ravel(), fmt, margin,
                                  target_max)
         return decode(codes, "f8E8M0FNU")
     if scale_format != "f32":
         raise ValueError(
             f"scale_format must be 'f32' or 'f8E8M0FNU', not {scale_format!r}")
     out = np.empty(amax.shape, dtype=np.float32)
-    _core.compute_scale(amax.ravel(), out.ravel(), fmt, int(margin),
-                        bool(pow2), target_max)
+    _core.compute_scale(amax.ravel(), out.ravel(), fmt, margin,
+                        _flag(pow2, "pow2"), target_max)
     return out
 
 

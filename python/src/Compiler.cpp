@@ -3,11 +3,14 @@
 #include "Compiler.h"
 
 #include "fp8/Dialect/FP8/IR/FP8Dialect.h"
+#include "fp8/Support/ParserGuards.h"
 #include "fp8/Dialect/FP8/Utils/Target.h"
 #include "fp8/InitAll.h"
 #include "fp8/Transforms/Transforms.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -19,6 +22,7 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/thread.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -119,17 +123,38 @@ struct Module::Impl {
 Module::Module(std::unique_ptr<Impl> impl) : impl(std::move(impl)) {}
 Module::~Module() = default;
 
+/// Refuses `text` (named `what`) if it nests deeper than kMaxNestingDepth
+/// or holds what MLIR's parsers crash on (fp8/Support/ParserGuards.h).
+static bool checkParserInput(StringRef text, const std::string &what,
+                             Error &error) {
+  std::string why = mlir::fp8::checkParserInput(text, kMaxNestingDepth);
+  if (why.empty())
+    return true;
+  error.summary = "cannot parse " + what + ": " + why;
+  return false;
+}
+
+/// The stack of the thread that parses and verifies: kMaxNestingDepth levels
+/// of the parsers' recursion, with room to spare (sanitizer builds have
+/// larger frames). Only the pages used are committed.
+static constexpr unsigned kParserStackSize = 256u << 20;
+
 std::unique_ptr<Module> Module::parse(const std::string &source,
                                       const std::string &sourceName,
                                       Error &error) {
+  if (!checkParserInput(source, sourceName, error))
+    return nullptr;
   auto impl = std::make_unique<Impl>();
   impl->context = std::make_shared<MLIRContext>(getRegistry());
   // Diagnostics read as fp8-opt prints them, without the op attached.
   impl->context->printOpOnDiagnostic(false);
   {
     DiagnosticCollector collector(impl->context.get(), error.diagnostics);
-    impl->module = parseSourceString<ModuleOp>(
-        source, ParserConfig(impl->context.get()), sourceName);
+    llvm::thread parser(std::optional<unsigned>(kParserStackSize), [&] {
+      impl->module = parseSourceString<ModuleOp>(
+          source, ParserConfig(impl->context.get()), sourceName);
+    });
+    parser.join();
   }
   if (!impl->module) {
     error.summary = "cannot parse " + sourceName;
@@ -170,6 +195,8 @@ static bool runPipelineOn(ModuleOp module, StringRef pipeline, Error &error) {
   MLIRContext *context = module.getContext();
   DiagnosticCollector collector(context, error.diagnostics);
   PassManager pm(context, ModuleOp::getOperationName());
+  if (!checkParserInput(pipeline, "the pass pipeline", error))
+    return false;
   std::string parseErrors;
   llvm::raw_string_ostream os(parseErrors);
   StringRef trimmed = pipeline.trim();
@@ -290,6 +317,190 @@ static std::optional<ValueType> getValueType(Type type) {
   return result;
 }
 
+namespace {
+/// Union-find over the dimensions of a function's shaped values (and the
+/// index values that hold sizes), with what the function's ops require of
+/// them (SizeConstraints).
+class SizeAnalysis {
+public:
+  explicit SizeAnalysis(func::FuncOp func) {
+    func.walk([&](Operation *op) { visit(op); });
+    SizeConstraints &result = constraints;
+    llvm::DenseMap<int, int> classes;
+    auto getClass = [&](int node) {
+      int root = find(node);
+      auto [it, inserted] = classes.try_emplace(root, classes.size());
+      if (inserted)
+        result.staticSize.push_back(sizes[root]);
+      return it->second;
+    };
+    for (BlockArgument argument : func.getArguments()) {
+      std::vector<int> dims;
+      if (auto shaped = dyn_cast<ShapedType>(argument.getType());
+          shaped && shaped.hasRank())
+        for (int64_t d = 0; d < shaped.getRank(); ++d)
+          dims.push_back(getClass(dim(argument, d)));
+      result.classOf.push_back(std::move(dims));
+    }
+    for (auto [input, scale, block] : blocked)
+      result.blocked.push_back({getClass(input), getClass(scale), block});
+  }
+
+  SizeConstraints constraints;
+
+private:
+  /// The node of dimension `d` of `value` (d = -1: an index value).
+  int node(const void *key, int64_t d) {
+    auto [it, inserted] = nodes.try_emplace({key, d}, parents.size());
+    if (inserted) {
+      parents.push_back(parents.size());
+      sizes.push_back(-1);
+    }
+    return it->second;
+  }
+  int dim(Value value, int64_t d) {
+    int id = node(value.getAsOpaquePointer(), d);
+    if (auto shaped = dyn_cast<ShapedType>(value.getType());
+        shaped && shaped.hasRank() && d < shaped.getRank() &&
+        !shaped.isDynamicDim(d))
+      sizes[find(id)] = shaped.getDimSize(d);
+    return id;
+  }
+  int index(Value value) { return node(value.getAsOpaquePointer(), -1); }
+  int find(int id) {
+    while (parents[id] != id)
+      id = parents[id] = parents[parents[id]];
+    return id;
+  }
+  void unite(int a, int b) {
+    a = find(a), b = find(b);
+    if (a == b)
+      return;
+    parents[b] = a;
+    if (sizes[a] < 0)
+      sizes[a] = sizes[b];
+  }
+  static int64_t getRank(Value value) {
+    auto shaped = dyn_cast<ShapedType>(value.getType());
+    return shaped && shaped.hasRank() ? shaped.getRank() : -1;
+  }
+  /// `a` and `b` have the same shape (if both are ranked, of one rank).
+  void uniteShapes(Value a, Value b) {
+    if (!a || !b || getRank(a) < 0 || getRank(a) != getRank(b))
+      return;
+    for (int64_t d = 0; d < getRank(a); ++d)
+      unite(dim(a, d), dim(b, d));
+  }
+  /// `scale` (or amax) has shape ceildiv(shape of `input`, `block`).
+  void addBlocked(Value input, Value scale,
+                  std::optional<ArrayRef<int64_t>> block) {
+    if (!block || getRank(input) < 0 || getRank(input) != getRank(scale) ||
+        static_cast<int64_t>(block->size()) != getRank(input))
+      return;
+    for (auto [d, size] : llvm::enumerate(*block)) {
+      if (size == 1)
+        unite(dim(input, d), dim(scale, d));
+      else if (size > 1)
+        blocked.push_back({dim(input, d), dim(scale, d), size});
+    }
+  }
+
+  void visitScaledMatmul(mlir::fp8::ScaledMatmulOp op) {
+    Value lhs = op.getLhs(), rhs = op.getRhs(), result = op.getResult();
+    int64_t rank = getRank(lhs);
+    if (rank < 2 || getRank(rhs) != rank || getRank(result) != rank)
+      return;
+    bool transposed = op.getRhsTransposed();
+    for (int64_t d = 0; d + 2 < rank; ++d) {
+      unite(dim(lhs, d), dim(rhs, d));
+      unite(dim(lhs, d), dim(result, d));
+    }
+    int64_t rhsK = transposed ? rank - 1 : rank - 2;
+    int64_t rhsN = transposed ? rank - 2 : rank - 1;
+    unite(dim(lhs, rank - 1), dim(rhs, rhsK));
+    unite(dim(lhs, rank - 2), dim(result, rank - 2));
+    unite(dim(rhs, rhsN), dim(result, rank - 1));
+    if (Value bias = op.getBias()) {
+      if (getRank(bias) == 1)
+        unite(dim(bias, 0), dim(result, rank - 1));
+      else
+        uniteShapes(bias, result);
+    }
+    addBlocked(lhs, op.getLhsScale(), op.getLhsBlock());
+    addBlocked(rhs, op.getRhsScale(), op.getRhsBlock());
+  }
+
+  void visit(Operation *op) {
+    if (auto matmul = dyn_cast<mlir::fp8::ScaledMatmulOp>(op))
+      return visitScaledMatmul(matmul);
+    if (auto quantize = dyn_cast<mlir::fp8::QuantizeOp>(op)) {
+      uniteShapes(quantize.getInput(), quantize.getOutput());
+      uniteShapes(quantize.getInput(), quantize.getRandomBits());
+      return addBlocked(quantize.getInput(), quantize.getScale(),
+                        quantize.getBlock());
+    }
+    if (auto dequantize = dyn_cast<mlir::fp8::DequantizeOp>(op)) {
+      uniteShapes(dequantize.getInput(), dequantize.getOutput());
+      return addBlocked(dequantize.getInput(), dequantize.getScale(),
+                        dequantize.getBlock());
+    }
+    if (auto amax = dyn_cast<mlir::fp8::AmaxOp>(op))
+      return addBlocked(amax.getInput(), amax.getResult(), amax.getBlock());
+    if (auto dimOp = dyn_cast<tensor::DimOp>(op)) {
+      if (std::optional<int64_t> d = dimOp.getConstantIndex())
+        unite(index(dimOp.getResult()), dim(dimOp.getSource(), *d));
+      return;
+    }
+    if (auto empty = dyn_cast<tensor::EmptyOp>(op)) {
+      unsigned next = 0;
+      for (int64_t d = 0; d < empty.getType().getRank(); ++d)
+        if (empty.getType().isDynamicDim(d))
+          unite(dim(empty.getResult(), d),
+                index(empty.getDynamicSizes()[next++]));
+      return;
+    }
+    if (isa<tensor::CastOp>(op))
+      return uniteShapes(op->getOperand(0), op->getResult(0));
+    if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
+      // Operand dimensions indexed by the same loop are equal.
+      for (OpOperand &operand : op->getOpOperands()) {
+        if (getRank(operand.get()) < 0)
+          continue;
+        AffineMap map = linalgOp.getMatchingIndexingMap(&operand);
+        for (auto [d, expr] : llvm::enumerate(map.getResults()))
+          if (auto loop = dyn_cast<AffineDimExpr>(expr))
+            unite(node(op, loop.getPosition()), dim(operand.get(), d));
+      }
+    }
+    if (auto dps = dyn_cast<DestinationStyleOpInterface>(op)) {
+      for (OpResult result : op->getResults())
+        uniteShapes(result, dps.getTiedOpOperand(result)->get());
+      return;
+    }
+    if (op->hasTrait<OpTrait::SameOperandsAndResultShape>() ||
+        op->hasTrait<OpTrait::SameOperandsAndResultType>() ||
+        op->hasTrait<OpTrait::SameOperandsShape>() ||
+        OpTrait::hasElementwiseMappableTraits(op)) {
+      // Every operand and result of the same rank (scalars are broadcast).
+      Value first;
+      for (Value value : llvm::concat<Value>(op->getOperands(),
+                                             op->getResults())) {
+        if (getRank(value) < 0)
+          continue;
+        if (!first)
+          first = value;
+        uniteShapes(first, value);
+      }
+    }
+  }
+
+  llvm::DenseMap<std::pair<const void *, int64_t>, int> nodes;
+  std::vector<int> parents;
+  std::vector<int64_t> sizes;
+  std::vector<std::tuple<int, int, int64_t>> blocked;
+};
+} // namespace
+
 static Signature getSignature(func::FuncOp func) {
   Signature signature;
   signature.name = func.getSymName().str();
@@ -308,6 +519,7 @@ static Signature getSignature(func::FuncOp func) {
   };
   collect(func.getArgumentTypes(), signature.arguments, "argument");
   collect(func.getResultTypes(), signature.results, "result");
+  signature.sizes = SizeAnalysis(func).constraints;
   return signature;
 }
 
@@ -483,6 +695,102 @@ static void copyIntoNewBuffer(Result &result, size_t elementSize) {
   result.buffer = std::shared_ptr<void>(bytes, std::free);
 }
 
+/// Checks `arguments` against `signature`: element sizes, ranks, static
+/// sizes, and the sizes the function's ops require of the dynamic ones
+/// (SizeConstraints), which the compiled code trusts.
+static bool checkArguments(const Signature &signature,
+                           const std::vector<Argument> &arguments,
+                           Error &error) {
+  std::string where = "@" + signature.name + " argument #";
+  auto fail = [&](std::string message) {
+    error.summary = std::move(message);
+    error.isBadArgument = true;
+    return false;
+  };
+  for (auto [index, type] : llvm::enumerate(signature.arguments)) {
+    const Argument &argument = arguments[index];
+    size_t elementSize = getElementSize(type.element);
+    if (argument.elementSize != elementSize)
+      return fail(where + std::to_string(index) + ": expected elements of " +
+                  std::to_string(elementSize) + " bytes (" + type.elementName +
+                  "), got " + std::to_string(argument.elementSize));
+    if (!type.isShaped) {
+      if (!argument.shape.empty())
+        return fail(where + std::to_string(index) + ": expected a scalar, got "
+                    "an array of shape " + formatShape(argument.shape));
+      continue;
+    }
+    bool shapeMatches = argument.shape.size() == type.shape.size();
+    for (size_t d = 0; shapeMatches && d < type.shape.size(); ++d)
+      shapeMatches = type.shape[d] < 0 || type.shape[d] == argument.shape[d];
+    if (!shapeMatches)
+      return fail(where + std::to_string(index) + ": expected shape " +
+                  formatShape(type.shape) + ", got " +
+                  formatShape(argument.shape));
+    for (int64_t size : argument.shape)
+      if (size < 0)
+        return fail(where + std::to_string(index) + ": negative size in " +
+                    formatShape(argument.shape));
+  }
+
+  // The size of each class of dimensions, and the first argument dimension
+  // that gave it.
+  const SizeConstraints &constraints = signature.sizes;
+  std::vector<int64_t> sizes = constraints.staticSize;
+  std::vector<std::pair<size_t, size_t>> givenBy(
+      sizes.size(), {SIZE_MAX, SIZE_MAX});
+  auto describe = [&](size_t index, size_t d) {
+    return "argument #" + std::to_string(index) + " dimension " +
+           std::to_string(d) + " (of shape " +
+           formatShape(arguments[index].shape) + ")";
+  };
+  for (auto [index, classes] : llvm::enumerate(constraints.classOf)) {
+    if (!signature.arguments[index].isShaped)
+      continue;
+    for (auto [d, id] : llvm::enumerate(classes)) {
+      int64_t size = arguments[index].shape[d];
+      if (sizes[id] < 0) {
+        sizes[id] = size;
+        givenBy[id] = {index, d};
+        continue;
+      }
+      if (sizes[id] == size)
+        continue;
+      std::string message = "@" + signature.name + ": " +
+                            describe(index, d) + " is " +
+                            std::to_string(size) + ", but ";
+      if (givenBy[id].first == SIZE_MAX)
+        message += "the function needs " + std::to_string(sizes[id]);
+      else
+        message += describe(givenBy[id].first, givenBy[id].second) + " is " +
+                   std::to_string(sizes[id]) + " and the function needs them "
+                   "equal";
+      return fail(std::move(message));
+    }
+  }
+  for (const SizeConstraints::Blocked &blocked : constraints.blocked) {
+    int64_t input = sizes[blocked.inputClass],
+            scale = sizes[blocked.scaleClass];
+    if (input < 0 || scale < 0)
+      continue;
+    int64_t expected = (input + blocked.block - 1) / blocked.block;
+    if (scale == expected)
+      continue;
+    auto name = [&](int id, int64_t size) {
+      if (givenBy[id].first == SIZE_MAX)
+        return std::to_string(size);
+      return describe(givenBy[id].first, givenBy[id].second) + " = " +
+             std::to_string(size);
+    };
+    return fail("@" + signature.name + ": the scale size " +
+                name(blocked.scaleClass, scale) + " should be ceildiv(" +
+                name(blocked.inputClass, input) + ", block " +
+                std::to_string(blocked.block) + ") = " +
+                std::to_string(expected));
+  }
+  return true;
+}
+
 bool Executable::invoke(const std::string &name,
                         std::vector<Argument> &arguments,
                         std::vector<Result> &results, Error &error) {
@@ -505,6 +813,9 @@ bool Executable::invoke(const std::string &name,
     return false;
   }
 
+  if (!checkArguments(signature, arguments, error))
+    return false;
+
   // One 8-byte slot per LLVM-level argument (memrefs are expanded into
   // their descriptor fields), and a pointer to each for the packed call.
   size_t slotCount = 0;
@@ -518,15 +829,6 @@ bool Executable::invoke(const std::string &name,
     if (!type.isShaped) {
       std::memcpy(&slots[slot++], argument.data, getElementSize(type.element));
       continue;
-    }
-    bool shapeMatches = argument.shape.size() == type.shape.size();
-    for (size_t d = 0; shapeMatches && d < type.shape.size(); ++d)
-      shapeMatches = type.shape[d] < 0 || type.shape[d] == argument.shape[d];
-    if (!shapeMatches) {
-      error.summary = "@" + name + " argument #" + std::to_string(index) +
-                      ": expected shape " + formatShape(type.shape) + ", got " +
-                      formatShape(argument.shape);
-      return false;
     }
     auto pointer = reinterpret_cast<uintptr_t>(argument.data);
     slots[slot++] = pointer; // allocated

@@ -23,7 +23,17 @@ namespace fp8::python {
 struct Error {
   std::string summary;
   std::vector<std::string> diagnostics;
+  /// The caller passed a bad argument (a size that does not fit the
+  /// function, an element size that is not the argument's): raised as
+  /// ValueError rather than MLIRError.
+  bool isBadArgument = false;
 };
+
+/// The longest chain of brackets ((), [], {}, <>) an input text may nest,
+/// everywhere the package parses text (modules, pass pipelines): MLIR's
+/// parsers recurse once per level, and a deeper input would overflow the
+/// stack. Deeper inputs are refused with an error.
+constexpr unsigned kMaxNestingDepth = 1000;
 
 /// A module with its own MLIRContext, which knows every upstream dialect and
 /// extension plus the fp8 dialect (what fp8-opt knows).
@@ -64,10 +74,30 @@ struct ValueType {
   std::vector<int64_t> shape;
 };
 
+/// What a function's ops require of the sizes of its shaped arguments,
+/// found before lowering (the lowered code trusts them): every argument
+/// dimension belongs to a class of dimensions that must be equal (the K of
+/// a matmul's two operands, the operands of an element-wise op), which may
+/// have a static size; and a scale's dimension may be ceildiv(another
+/// class, block).
+struct SizeConstraints {
+  /// classOf[argument][dimension]: the dimension's class.
+  std::vector<std::vector<int>> classOf;
+  /// The static size of each class, or -1.
+  std::vector<int64_t> staticSize;
+  /// size(scaleClass) == ceildiv(size(inputClass), block).
+  struct Blocked {
+    int inputClass, scaleClass;
+    int64_t block;
+  };
+  std::vector<Blocked> blocked;
+};
+
 struct Signature {
   std::string name;
   std::vector<ValueType> arguments;
   std::vector<ValueType> results;
+  SizeConstraints sizes;
   /// Non-empty when some argument or result type cannot be passed (the
   /// function is then not callable); says which.
   std::string unsupported;
@@ -78,6 +108,9 @@ struct Signature {
 struct Argument {
   void *data = nullptr;
   std::vector<int64_t> shape;
+  /// The size in bytes of one element (of the scalar): must be the
+  /// argument type's.
+  size_t elementSize = 0;
 };
 
 /// A result. A shaped one is a view (`data`, `shape`, `strides` in elements)

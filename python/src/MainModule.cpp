@@ -297,6 +297,8 @@ static nb::dict getFormatInfoDict(int format) {
 
 /// Raises fp8mlir.MLIRError(summary, diagnostics).
 [[noreturn]] static void raise(const Error &error) {
+  if (error.isBadArgument)
+    throw nb::value_error(error.summary.c_str());
   nb::object type = nb::module_::import_("fp8mlir._errors").attr("MLIRError");
   nb::list diagnostics;
   for (const std::string &message : error.diagnostics)
@@ -371,6 +373,7 @@ static nb::list invokeExecutable(Executable &executable,
         nb::cast<nb::ndarray<nb::ro, nb::c_contig, nb::device::cpu>>(handle);
     Argument argument;
     argument.data = const_cast<void *>(array.data());
+    argument.elementSize = array.itemsize();
     for (size_t d = 0; d < array.ndim(); ++d)
       argument.shape.push_back(static_cast<int64_t>(array.shape(d)));
     arguments.push_back(std::move(argument));
@@ -452,6 +455,7 @@ NB_MODULE(_fp8mlir, m) {
 
   // Compiler.
   m.attr("MLIR_LIBRARY_DIR") = getMLIRLibraryDir();
+  m.attr("MAX_NESTING_DEPTH") = kMaxNestingDepth;
   m.def("host_cpu_target", &getHostCPUTargetName);
   nb::class_<Module>(m, "Module")
       .def_static(

@@ -2,7 +2,7 @@
 // RUN: fp8-opt %s -fp8-vectorize-contractions=tile-m=4 | FileCheck %s --check-prefix=FOUR
 // RUN: not fp8-opt %s -fp8-vectorize-contractions=tile-k=0 2>&1 | FileCheck %s --check-prefix=BAD
 
-// BAD: fp8-vectorize-contractions: tile sizes must be >= 1, got 8x32x0
+// BAD: fp8-vectorize-contractions: tile sizes must be >= 1, with at most 65536 elements in a tile, got 8x32x0
 
 // An 8 x 32 register tile per K step, masked where N = 50 leaves a partial
 // tile. The accumulator is read before the K loop, carried in registers

@@ -2,7 +2,7 @@
 // RUN: fp8-opt %s -convert-fp8-to-linalg -fp8-vectorize-elementwise=vector-size=8 -split-input-file | FileCheck %s --check-prefix=EIGHT
 // RUN: not fp8-opt %s -fp8-vectorize-elementwise=vector-size=0 -split-input-file 2>&1 | FileCheck %s --check-prefix=BAD
 
-// BAD: fp8-vectorize-elementwise: vector-size must be >= 1, got 0
+// BAD: fp8-vectorize-elementwise: vector-size must be in [1, 256], got 0
 
 // Row-scaled quantization: 1 x 16 tiles, the scale broadcast along the row,
 // masked on the last partial tile.

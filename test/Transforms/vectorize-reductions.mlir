@@ -2,7 +2,7 @@
 // RUN: fp8-opt %s -fp8-vectorize-reductions=max-vector-elements=128 -split-input-file | FileCheck %s --check-prefix=CHUNK
 // RUN: not fp8-opt %s -fp8-vectorize-reductions=vector-size=0 -split-input-file 2>&1 | FileCheck %s --check-prefix=BAD
 
-// BAD: fp8-vectorize-reductions: need 1 <= vector-size <= max-vector-elements, got 0 and 1024
+// BAD: fp8-vectorize-reductions: need 1 <= vector-size <= max-vector-elements <= 65536, got 0 and 1024
 
 // A layer norm's variance (torch-mlir's form: keepdim output, the mean
 // broadcast in): one row per tile, read as one vector, reduced by a tree.

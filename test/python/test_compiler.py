@@ -222,7 +222,7 @@ def test_jit_compile_errors():
     assert any("LLVM" in d for d in info.value.diagnostics)
     with pytest.raises(fp8mlir.MLIRError, match="does not exist"):
         fp8mlir.jit(TOUR, shared_libs=["/nonexistent/libfoo.so"])
-    with pytest.raises(fp8mlir.MLIRError, match="opt_level"):
+    with pytest.raises(ValueError, match="opt_level"):
         fp8mlir.jit(TOUR, opt_level=7)
 
 

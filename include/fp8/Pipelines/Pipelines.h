@@ -22,6 +22,12 @@ struct FP8CPUPipelineOptions : PassPipelineOptions<FP8CPUPipelineOptions> {
       llvm::cl::init(Target(CPUTarget::Generic))};
 };
 
+/// What fp8-gpu-pipeline makes of the kernels.
+enum class GPUKernelFormat {
+  Binary, ///< cubins, assembled by the CUDA toolkit's ptxas
+  PTX,    ///< PTX text (no CUDA toolkit needed)
+};
+
 struct FP8GPUPipelineOptions : PassPipelineOptions<FP8GPUPipelineOptions> {
   Option<Target> chip{*this, "chip",
                       llvm::cl::desc("Target GPU: sm_89 or later, e.g. "
@@ -33,6 +39,15 @@ struct FP8GPUPipelineOptions : PassPipelineOptions<FP8GPUPipelineOptions> {
                      "(default: the one whose ptxas is on PATH, else "
                      "/usr/local/cuda)"),
       llvm::cl::init("")};
+  Option<GPUKernelFormat> format{
+      *this, "format",
+      llvm::cl::desc("What the kernels become in the gpu.binary"),
+      llvm::cl::values(
+          clEnumValN(GPUKernelFormat::Binary, "bin",
+                     "cubins, assembled by the CUDA toolkit's ptxas"),
+          clEnumValN(GPUKernelFormat::PTX, "isa",
+                     "PTX (no CUDA toolkit needed; for inspection)")),
+      llvm::cl::init(GPUKernelFormat::Binary)};
 };
 
 /// fp8-gpu-pipeline: from fp8 ops on tensors to host functions that launch

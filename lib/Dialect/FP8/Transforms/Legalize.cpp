@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/APFloat.h"
 
@@ -492,6 +493,38 @@ struct DecodeToF16 : LegalizePattern {
   }
 };
 
+/// A scaled_matmul with a dimension of size 0 (batch, M, N or K) has no
+/// products to sum: its sums are zeros (an empty tensor where the result
+/// has no elements), to which the epilogue adds the bias (K = 0 gives the
+/// bias, quantized if the result is narrow). Rewritten here, before any
+/// kernel, which would tile by 0 or read an empty operand.
+struct ZeroSizeScaledMatmul : OpRewritePattern<ScaledMatmulOp> {
+  ZeroSizeScaledMatmul(MLIRContext *context)
+      : OpRewritePattern(context, /*benefit=*/2) {}
+
+  LogicalResult matchAndRewrite(ScaledMatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    auto isEmpty = [](Value value) {
+      return llvm::is_contained(
+          cast<RankedTensorType>(value.getType()).getShape(), int64_t(0));
+    };
+    if (!isEmpty(op.getLhs()) && !isEmpty(op.getRhs()) &&
+        !isEmpty(op.getResult()))
+      return rewriter.notifyMatchFailure(op, "no dimension of size 0");
+    ReifiedRankedShapedTypeDims shapes;
+    if (failed(reifyResultShapes(rewriter, op, shapes)))
+      return rewriter.notifyMatchFailure(op, "cannot reify the result shape");
+    Location loc = op.getLoc();
+    Value empty = tensor::EmptyOp::create(rewriter, loc, shapes[0],
+                                          rewriter.getF32Type());
+    Value zero = arith::ConstantOp::create(rewriter, loc,
+                                           rewriter.getF32FloatAttr(0.0f));
+    Value sums = linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
+    rewriter.replaceOp(op, emitScaledMatmulEpilogue(rewriter, op, sums));
+    return success();
+  }
+};
+
 struct FP8LegalizePass : mlir::fp8::impl::FP8LegalizePassBase<FP8LegalizePass> {
   using FP8LegalizePassBase::FP8LegalizePassBase;
 
@@ -518,4 +551,5 @@ struct FP8LegalizePass : mlir::fp8::impl::FP8LegalizePassBase<FP8LegalizePass> {
 void mlir::fp8::populateFP8LegalizePatterns(RewritePatternSet &patterns,
                                             const Target &target) {
   patterns.add<SplitKBlocks, DecodeToF16>(patterns.getContext(), target);
+  patterns.add<ZeroSizeScaledMatmul>(patterns.getContext());
 }

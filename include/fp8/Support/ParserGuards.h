@@ -1,0 +1,117 @@
+//===- ParserGuards.h - Text that would crash MLIR's parsers ----*- C++ -*-===//
+//
+// Checks for MLIR text that upstream's parsers crash on rather than reject,
+// for entry points that parse text they do not trust (the Python package,
+// the fuzzer; utils/fuzz/KNOWN_ISSUES.md lists the cases):
+//  - the parsers (IR, attributes, types, affine expressions, pass
+//    pipelines) recurse once per level of nesting, so a deeply nested input
+//    overflows the stack: 100,000 `[` kill the process;
+//  - `array<index: ...>` (a dense array of index, also through a type
+//    alias) reaches Type::getIntOrFloatBitWidth on index.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef FP8_SUPPORT_PARSERGUARDS_H
+#define FP8_SUPPORT_PARSERGUARDS_H
+
+#include "llvm/ADT/StringRef.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstddef>
+#include <string>
+
+namespace mlir::fp8 {
+
+/// The deepest nesting of brackets ((), [], {}, <>) and of prefix minus
+/// signs (`- - - x`, which the affine parser also recurses on) in `text`,
+/// outside string literals and `//` comments. `->` closes nothing. The
+/// count is an upper bound on the parsers' recursion for that nesting;
+/// brackets need not match. Stops counting at `limit + 1`.
+inline size_t getNestingDepth(llvm::StringRef text, size_t limit) {
+  size_t depth = 0, deepest = 0, minuses = 0;
+  for (size_t i = 0, e = text.size(); i < e && deepest <= limit; ++i) {
+    char c = text[i];
+    switch (c) {
+    case '"':
+      // A string literal, with backslash escapes.
+      for (++i; i < e && text[i] != '"'; ++i)
+        if (text[i] == '\\')
+          ++i;
+      break;
+    case '/':
+      if (i + 1 < e && text[i + 1] == '/')
+        while (i < e && text[i] != '\n')
+          ++i;
+      break;
+    case '(':
+    case '[':
+    case '{':
+    case '<':
+      deepest = std::max(deepest, ++depth + minuses);
+      break;
+    case ')':
+    case ']':
+    case '}':
+      depth -= depth != 0;
+      break;
+    case '>':
+      if (i == 0 || text[i - 1] != '-')
+        depth -= depth != 0;
+      break;
+    default:
+      break;
+    }
+    // Consecutive minus signs (apart from white space) nest.
+    if (c == '-' && !(i + 1 < e && text[i + 1] == '>')) {
+      deepest = std::max(deepest, depth + ++minuses);
+    } else if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+      minuses = 0;
+    }
+  }
+  return deepest;
+}
+
+/// Whether `text` may hold a dense array attribute of index elements
+/// (`array<index: 1>`, or `array<!alias ...>` where some alias is index),
+/// which upstream's parser crashes on. Errs on the side of yes.
+inline bool mayHaveIndexDenseArray(llvm::StringRef text) {
+  bool hasIndexAlias = false;
+  for (size_t at = text.find('='); at != llvm::StringRef::npos;
+       at = text.find('=', at + 1)) {
+    llvm::StringRef rest = text.drop_front(at + 1).ltrim();
+    if (rest.consume_front("index") &&
+        (rest.empty() || !(std::isalnum(static_cast<unsigned char>(
+                               rest.front())) ||
+                           rest.front() == '_'))) {
+      hasIndexAlias = true;
+      break;
+    }
+  }
+  for (size_t at = text.find("array"); at != llvm::StringRef::npos;
+       at = text.find("array", at + 1)) {
+    llvm::StringRef rest = text.drop_front(at + 5).ltrim();
+    if (!rest.consume_front("<"))
+      continue;
+    rest = rest.ltrim();
+    if (rest.starts_with("index") || (hasIndexAlias && rest.starts_with("!")))
+      return true;
+  }
+  return false;
+}
+
+/// Why MLIR's parsers must not see `text` (nesting deeper than `maxDepth`,
+/// or a construct they crash on), or an empty string.
+inline std::string checkParserInput(llvm::StringRef text, size_t maxDepth) {
+  if (getNestingDepth(text, maxDepth) > maxDepth)
+    return "it nests brackets deeper than " + std::to_string(maxDepth) +
+           " levels, the most fp8mlir parses";
+  if (mayHaveIndexDenseArray(text))
+    return "it holds a dense array of index elements (`array<index: ...>`), "
+           "which MLIR cannot parse";
+  return "";
+}
+
+} // namespace mlir::fp8
+
+#endif // FP8_SUPPORT_PARSERGUARDS_H
