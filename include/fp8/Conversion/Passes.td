@@ -211,7 +211,7 @@ def ConvertFP8ToNVVMPass : Pass<"convert-fp8-to-nvvm"> {
 def ConvertFP8MatmulToGPUPass : Pass<"convert-fp8-matmul-to-gpu", "::mlir::ModuleOp"> {
   let summary = "Turn fp8.scaled_matmul into a tensor-core GPU kernel launch";
   let description = [{
-    Replaces every `fp8.scaled_matmul` on tensors with static shapes by a
+    Replaces every `fp8.scaled_matmul` on tensors by a
     `gpu.launch_func` of a kernel generated for it into the
     `gpu.module @fp8_kernels`, its operands passed as buffers
     (`bufferization.to_buffer`, a `memref.alloc` for the result). The
@@ -243,12 +243,20 @@ def ConvertFP8MatmulToGPUPass : Pass<"convert-fp8-matmul-to-gpu", "::mlir::Modul
       `out_scale`, `rounding` and `saturation` (the encoders of
       `convert-fp8-to-nvvm`), or rounding to f16 / bf16.
 
+    Any M, N and K: where K (or N, for a `[K, N]` rhs) is not a static
+    multiple of 16, rows are read with masked loads, zeros past the edges
+    (K padded with zeros); elsewhere with aligned 16-byte loads. Dynamic
+    sizes (batch, M, N, K) are read at run time: the grid is computed from
+    them on the host, and each dynamic-shaped buffer reaches the kernel as
+    a flat `memref<2^40 x T>` (its bare pointer) followed, after all other
+    arguments, by its dynamic sizes as `index` values, with which the
+    kernel reinterprets it.
+
     Kernels take bare pointers to the buffers (lower with
     `use-bare-ptr-memref-call-conv`), then scalars (a scalar scale, the
     `out_scale`); batch dimensions are the grid's z. Other operand formats
-    (FNUZ, sub-byte) must be decomposed first (`fp8-legalize`);
-    dynamic shapes, K not a multiple of 16 and K-blocks not a multiple of
-    32 are errors naming the op. `mma.sync` on fp8 needs `sm_89` or later.
+    (FNUZ, sub-byte) must be decomposed first (`fp8-legalize`); K-blocks
+    not a multiple of 32 are errors naming the op. `mma.sync` on fp8 needs `sm_89` or later.
     The supported set is the target description's (`Target::canLower`),
     which `fp8-legalize` decomposes towards.
   }];
