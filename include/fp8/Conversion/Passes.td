@@ -280,4 +280,65 @@ def ConvertFP8MatmulToGPUPass : Pass<"convert-fp8-matmul-to-gpu", "::mlir::Modul
   ];
 }
 
+def FP8GPUCopiesToLinalgPass
+    : Pass<"fp8-gpu-copies-to-linalg", "::mlir::ModuleOp"> {
+  let summary = "Turn host buffer copies into linalg.copy, for GPU kernels";
+  let description = [{
+    Replaces each `memref.copy` in host code (outside GPU modules and
+    launches) by a `linalg.copy` of the same buffers, so that the GPU
+    pipeline turns it into a parallel loop and then a kernel rather than
+    a host copy of device memory. `fp8-gpu-pipeline` runs it after
+    bufferization.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+def FP8GPULaunchHostCodePass
+    : Pass<"fp8-gpu-launch-host-code", "::mlir::func::FuncOp"> {
+  let summary = "Move host loops and stores into GPU launches; pass "
+                "dynamic-shaped buffers to kernels as flat bare pointers";
+  let description = [{
+    For host functions of the GPU pipeline, after
+    `convert-parallel-loops-to-gpu`:
+
+    * every run of adjacent loops (`scf.for`, `scf.parallel` that no
+      mapping took, `scf.while`, `scf.if`) and `memref.store`s without
+      results in the function's body, with no launch, call or allocation
+      inside, becomes the body of a single-thread `gpu.launch` (sequential
+      reductions to a scalar, say, or initializing stores), so that no host
+      code reads or writes buffers in a loop;
+    * every buffer a `gpu.launch` captures whose type a kernel cannot take
+      as a bare pointer (a dynamic shape or a non-identity layout) is
+      replaced inside it by a `memref.reinterpret_cast` of a flat
+      `memref<2^40 x T>` of its base buffer with its offset, sizes and
+      strides (`memref.extract_strided_metadata` on the host): after
+      outlining, kernels take the flat buffer (a bare pointer) and the
+      dynamic sizes, strides and offset as `index` arguments.
+
+    The operations `gpu-kernel-outlining` sinks into launches (constants,
+    `memref.dim`, `arith.select`, `arith.cmpi`) are sunk first, so that
+    none of them refers to a replaced buffer afterwards.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::memref::MemRefDialect",
+  ];
+}
+
+def FP8GPUHostSharedAllocsPass
+    : Pass<"fp8-gpu-host-shared-allocs", "::mlir::ModuleOp"> {
+  let summary = "Allocate host buffers as GPU managed memory";
+  let description = [{
+    Replaces `memref.alloc` and `memref.dealloc` in host code by
+    `gpu.alloc host_shared` and `gpu.dealloc`: the buffers the host
+    functions allocate (intermediate and returned tensors) become CUDA
+    managed memory (`cuMemAllocManaged` in the runtime wrapper), which the
+    kernels and the host code that remains (scalar loads of a 0-d result,
+    say) both reach. `fp8-gpu-pipeline{host=llvm}` runs it before
+    `gpu-to-llvm`.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect"];
+}
+
 #endif // FP8_CONVERSION_PASSES_TD

@@ -22,6 +22,9 @@ struct FP8CPUPipelineOptions : PassPipelineOptions<FP8CPUPipelineOptions> {
       llvm::cl::init(Target(CPUTarget::Generic))};
 };
 
+/// What fp8-gpu-pipeline does with the host functions.
+enum class GPUHostCode { LLVM, None };
+
 struct FP8GPUPipelineOptions : PassPipelineOptions<FP8GPUPipelineOptions> {
   Option<Target> chip{*this, "chip",
                       llvm::cl::desc("Target GPU: sm_89 or later, e.g. "
@@ -33,11 +36,26 @@ struct FP8GPUPipelineOptions : PassPipelineOptions<FP8GPUPipelineOptions> {
                      "(default: the one whose ptxas is on PATH, else "
                      "/usr/local/cuda)"),
       llvm::cl::init("")};
+  Option<GPUHostCode> host{
+      *this, "host",
+      llvm::cl::desc("Host code: llvm (lowered to the LLVM dialect, calling "
+                     "the CUDA runtime wrapper; buffers in managed memory) "
+                     "or none (func / memref / gpu.launch_func, as "
+                     "gpu/harness.py reads it)"),
+      llvm::cl::init(GPUHostCode::LLVM),
+      llvm::cl::values(
+          clEnumValN(GPUHostCode::LLVM, "llvm",
+                     "host functions in the LLVM dialect"),
+          clEnumValN(GPUHostCode::None, "none",
+                     "host functions on memrefs, not lowered"))};
 };
 
 /// fp8-gpu-pipeline: from fp8 ops on tensors to host functions that launch
-/// kernels (gpu.launch_func on memrefs) and a gpu.binary holding the
-/// kernels' cubins, assembled by the CUDA toolkit's ptxas.
+/// kernels and a gpu.binary holding the kernels' cubins, assembled by the
+/// CUDA toolkit's ptxas. Every buffer access is in a kernel. With
+/// host=llvm the host functions are in the LLVM dialect (calling the CUDA
+/// runtime wrapper's mgpu* functions once translated); with host=none they
+/// stay func / memref / gpu.launch_func.
 void buildFP8GPUPipeline(OpPassManager &pm,
                          const FP8GPUPipelineOptions &options);
 

@@ -1,8 +1,13 @@
 // Ragged K and N and dynamic sizes assemble for Ada and Hopper (masked
 // loads, run-time sizes and grids).
 // REQUIRES: ptxas
-// RUN: fp8-opt %s --fp8-gpu-pipeline=chip=sm_89 | FileCheck %s
-// RUN: fp8-opt %s --fp8-gpu-pipeline=chip=sm_90a | FileCheck %s
+// RUN: fp8-opt %s --fp8-gpu-pipeline="chip=sm_89 host=none" | FileCheck %s
+// RUN: fp8-opt %s --fp8-gpu-pipeline="chip=sm_90a host=none" | FileCheck %s
+// With the host in LLVM (the default), upstream translates the whole module.
+// RUN: fp8-opt %s --fp8-gpu-pipeline=chip=sm_90a | mlir-translate --mlir-to-llvmir | FileCheck %s --check-prefix=LLVM
+// LLVM-DAG: declare void @mgpuLaunchKernel(ptr, i64, i64, i64, i64, i64, i64, i32, ptr, ptr, ptr, i64)
+// LLVM-DAG: declare ptr @mgpuMemAlloc(i64, ptr, i8)
+// LLVM-DAG: define {{.*}} @dynamic_batch_hif8(
 
 // CHECK-LABEL: func.func @ragged_k
 // CHECK: gpu.launch_func @fp8_kernels::@scaled_matmul
