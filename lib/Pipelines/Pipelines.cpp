@@ -206,6 +206,11 @@ void mlir::fp8::buildFP8GPUPipeline(OpPassManager &pm,
   // as calls into the CUDA runtime wrapper (mgpu*, lib/Runtime), kernels
   // taking bare pointers.
   pm.addPass(createFP8GPUHostSharedAllocsPass());
+  // Scalar fp8 code left on the host (a conversion of a scale, say): the
+  // portable CPU code shapes.
+  ConvertFP8ToLLVMPassOptions hostFP8;
+  hostFP8.target = Target(CPUTarget::Generic);
+  pm.addPass(createConvertFP8ToLLVMPass(hostFP8));
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
