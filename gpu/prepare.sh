@@ -10,6 +10,6 @@ chip=${2:-sm_90a}
 mkdir -p "$out"
 for kernels in conversions matmuls; do
   "$root/build/bin/fp8-opt" "$root/gpu/kernels/$kernels.mlir" \
-    --fp8-gpu-pipeline="chip=$chip" -o "$out/$kernels.mlir"
+    --fp8-gpu-pipeline="chip=$chip host=none" -o "$out/$kernels.mlir"
 done
 echo "wrote $out (chip $chip)"

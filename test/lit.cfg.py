@@ -87,6 +87,8 @@ tools = [
     "split-file",
     "not",
     "mlir-opt",
+    "mlir-translate",
+    ToolSubst("llc", unresolved="ignore"),
     ToolSubst("mlir-runner", unresolved="ignore"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

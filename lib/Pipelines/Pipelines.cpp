@@ -8,6 +8,7 @@
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/BufferizationToMemRef/BufferizationToMemRef.h"
 #include "mlir/Conversion/ConvertToLLVM/ToLLVMPass.h"
+#include "mlir/Conversion/GPUCommon/GPUCommonPass.h"
 #include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
 #include "mlir/Conversion/NVVMToLLVM/NVVMToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
@@ -134,19 +135,34 @@ void mlir::fp8::buildFP8GPUPipeline(OpPassManager &pm,
   matmul.chip = options.chip;
   pm.addPass(createConvertFP8MatmulToGPUPass(matmul));
   pm.addNestedPass<func::FuncOp>(createConvertFP8ToLinalgPass());
+  // Math in linalg bodies becomes arith (as on the CPU), which NVVM takes.
+  pm.addNestedPass<func::FuncOp>(createFP8LowerMathPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
   pm.addPass(createCanonicalizerPass());
 
-  // Buffers.
+  // Buffers; host copies become linalg copies, hence kernels.
+  // (Buffer deallocation does not run here: it cannot reason about the
+  // launches of the matmul kernels, whose buffers are then not freed.)
   addOneShotBufferize(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
+  pm.addPass(createFP8GPUCopiesToLinalgPass());
 
-  // Element-wise loops: 256 elements per block, one per thread.
+  // Loops: 256 elements per block, one per thread, the tile's ends
+  // guarded rather than bounded by a min, so that the thread loop has a
+  // constant bound (convert-parallel-loops-to-gpu needs one). Reductions
+  // run sequentially per thread over the parallel dimensions they keep.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
-  pm.addNestedPass<func::FuncOp>(createParallelLoopTilingPass({256}));
+  pm.addNestedPass<func::FuncOp>(
+      createParallelLoopTilingPass({256}, /*noMinMaxBounds=*/true));
   pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass());
   pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
-  // Constants are sunk into the kernels rather than passed to them.
   pm.addPass(createCanonicalizerPass());
+  // What no mapping took (loops reducing to a scalar, stores) becomes a
+  // single-thread launch; captured dynamic buffers flat bare pointers
+  // (right before outlining: canonicalization would fold the views back).
+  pm.addNestedPass<func::FuncOp>(createFP8GPULaunchHostCodePass());
+  // Constants are sunk into the kernels rather than passed to them.
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createCanonicalizerPass());
@@ -169,8 +185,7 @@ void mlir::fp8::buildFP8GPUPipeline(OpPassManager &pm,
   kernels.addPass(createCanonicalizerPass());
   kernels.addPass(createCSEPass());
   // A kernel op that did not reach NVVM / LLVM is an error naming it rather
-  // than a translation failure in gpu-module-to-binary. The host side is not
-  // lowered to LLVM here; it will be checked once it is.
+  // than a translation failure in gpu-module-to-binary.
   kernels.addPass(createFP8VerifyLoweredToLLVMPass());
 
   // PTX (ISA 8.4: mma.sync on e4m3 / e5m2), assembled by ptxas.
@@ -185,14 +200,43 @@ void mlir::fp8::buildFP8GPUPipeline(OpPassManager &pm,
   binary.toolkitPath = getCUDAToolkitPath(options.cudaPath);
   pm.addPass(createGpuModuleToBinaryPass(binary));
   pm.addPass(createCanonicalizerPass());
+  if (options.host == GPUHostCode::None)
+    return;
+
+  // Host code to LLVM: buffers in managed memory, launches and allocations
+  // as calls into the CUDA runtime wrapper (mgpu*, lib/Runtime), kernels
+  // taking bare pointers.
+  pm.addPass(createFP8GPUHostSharedAllocsPass());
+  // Scalar fp8 code left on the host (a conversion of a scale, say): the
+  // portable CPU code shapes.
+  ConvertFP8ToLLVMPassOptions hostFP8;
+  hostFP8.target = Target(CPUTarget::Generic);
+  pm.addPass(createConvertFP8ToLLVMPass(hostFP8));
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createFP8LowerMathToLibmPass());
+  GpuToLLVMConversionPassOptions gpuToLLVM;
+  gpuToLLVM.kernelBarePtrCallConv = true;
+  pm.addPass(createGpuToLLVMConversionPass(gpuToLLVM));
+  pm.addPass(createConvertToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+  // Anything left on the host or in the kernels (a dialect nothing here
+  // lowers, an unrealized cast) is an error naming the op; gpu.binary and
+  // gpu.launch_func on LLVM values are what translation takes.
+  pm.addPass(createFP8VerifyLoweredToLLVMPass());
 }
 
 void mlir::fp8::registerFP8Pipelines() {
   PassPipelineRegistration<FP8GPUPipelineOptions>(
       "fp8-gpu-pipeline",
       "Lower fp8 ops on tensors to NVIDIA GPU kernels in a gpu.binary "
-      "(cubins assembled by the CUDA toolkit's ptxas), launched by "
-      "gpu.launch_func from the host functions",
+      "(cubins assembled by the CUDA toolkit's ptxas), launched from host "
+      "functions in the LLVM dialect that call the CUDA runtime wrapper "
+      "(host=llvm), or by gpu.launch_func from host functions on memrefs "
+      "(host=none)",
       [](OpPassManager &pm, const FP8GPUPipelineOptions &options) {
         buildFP8GPUPipeline(pm, options);
       });

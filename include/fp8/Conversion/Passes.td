@@ -211,7 +211,7 @@ def ConvertFP8ToNVVMPass : Pass<"convert-fp8-to-nvvm"> {
 def ConvertFP8MatmulToGPUPass : Pass<"convert-fp8-matmul-to-gpu", "::mlir::ModuleOp"> {
   let summary = "Turn fp8.scaled_matmul into a tensor-core GPU kernel launch";
   let description = [{
-    Replaces every `fp8.scaled_matmul` on tensors with static shapes by a
+    Replaces every `fp8.scaled_matmul` on tensors by a
     `gpu.launch_func` of a kernel generated for it into the
     `gpu.module @fp8_kernels`, its operands passed as buffers
     (`bufferization.to_buffer`, a `memref.alloc` for the result). The
@@ -243,12 +243,20 @@ def ConvertFP8MatmulToGPUPass : Pass<"convert-fp8-matmul-to-gpu", "::mlir::Modul
       `out_scale`, `rounding` and `saturation` (the encoders of
       `convert-fp8-to-nvvm`), or rounding to f16 / bf16.
 
+    Any M, N and K: where K (or N, for a `[K, N]` rhs) is not a static
+    multiple of 16, rows are read with masked loads, zeros past the edges
+    (K padded with zeros); elsewhere with aligned 16-byte loads. Dynamic
+    sizes (batch, M, N, K) are read at run time: the grid is computed from
+    them on the host, and each dynamic-shaped buffer reaches the kernel as
+    a flat `memref<2^40 x T>` (its bare pointer) followed, after all other
+    arguments, by its dynamic sizes as `index` values, with which the
+    kernel reinterprets it.
+
     Kernels take bare pointers to the buffers (lower with
     `use-bare-ptr-memref-call-conv`), then scalars (a scalar scale, the
     `out_scale`); batch dimensions are the grid's z. Other operand formats
-    (FNUZ, sub-byte) must be decomposed first (`fp8-legalize`);
-    dynamic shapes, K not a multiple of 16 and K-blocks not a multiple of
-    32 are errors naming the op. `mma.sync` on fp8 needs `sm_89` or later.
+    (FNUZ, sub-byte) must be decomposed first (`fp8-legalize`); K-blocks
+    not a multiple of 32 are errors naming the op. `mma.sync` on fp8 needs `sm_89` or later.
     The supported set is the target description's (`Target::canLower`),
     which `fp8-legalize` decomposes towards.
   }];
@@ -270,6 +278,67 @@ def ConvertFP8MatmulToGPUPass : Pass<"convert-fp8-matmul-to-gpu", "::mlir::Modul
     "::mlir::scf::SCFDialect",
     "::mlir::vector::VectorDialect",
   ];
+}
+
+def FP8GPUCopiesToLinalgPass
+    : Pass<"fp8-gpu-copies-to-linalg", "::mlir::ModuleOp"> {
+  let summary = "Turn host buffer copies into linalg.copy, for GPU kernels";
+  let description = [{
+    Replaces each `memref.copy` in host code (outside GPU modules and
+    launches) by a `linalg.copy` of the same buffers, so that the GPU
+    pipeline turns it into a parallel loop and then a kernel rather than
+    a host copy of device memory. `fp8-gpu-pipeline` runs it after
+    bufferization.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+def FP8GPULaunchHostCodePass
+    : Pass<"fp8-gpu-launch-host-code", "::mlir::func::FuncOp"> {
+  let summary = "Move host loops and stores into GPU launches; pass "
+                "dynamic-shaped buffers to kernels as flat bare pointers";
+  let description = [{
+    For host functions of the GPU pipeline, after
+    `convert-parallel-loops-to-gpu`:
+
+    * every run of adjacent loops (`scf.for`, `scf.parallel` that no
+      mapping took, `scf.while`, `scf.if`) and `memref.store`s without
+      results in the function's body, with no launch, call or allocation
+      inside, becomes the body of a single-thread `gpu.launch` (sequential
+      reductions to a scalar, say, or initializing stores), so that no host
+      code reads or writes buffers in a loop;
+    * every buffer a `gpu.launch` captures whose type a kernel cannot take
+      as a bare pointer (a dynamic shape or a non-identity layout) is
+      replaced inside it by a `memref.reinterpret_cast` of a flat
+      `memref<2^40 x T>` of its base buffer with its offset, sizes and
+      strides (`memref.extract_strided_metadata` on the host): after
+      outlining, kernels take the flat buffer (a bare pointer) and the
+      dynamic sizes, strides and offset as `index` arguments.
+
+    The operations `gpu-kernel-outlining` sinks into launches (constants,
+    `memref.dim`, `arith.select`, `arith.cmpi`) are sunk first, so that
+    none of them refers to a replaced buffer afterwards.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::memref::MemRefDialect",
+  ];
+}
+
+def FP8GPUHostSharedAllocsPass
+    : Pass<"fp8-gpu-host-shared-allocs", "::mlir::ModuleOp"> {
+  let summary = "Allocate host buffers as GPU managed memory";
+  let description = [{
+    Replaces `memref.alloc` and `memref.dealloc` in host code by
+    `gpu.alloc host_shared` and `gpu.dealloc`: the buffers the host
+    functions allocate (intermediate and returned tensors) become CUDA
+    managed memory (`cuMemAllocManaged` in the runtime wrapper), which the
+    kernels and the host code that remains (scalar loads of a 0-d result,
+    say) both reach. `fp8-gpu-pipeline{host=llvm}` runs it before
+    `gpu-to-llvm`.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect"];
 }
 
 #endif // FP8_CONVERSION_PASSES_TD

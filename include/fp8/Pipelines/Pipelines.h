@@ -28,6 +28,9 @@ enum class GPUKernelFormat {
   PTX,    ///< PTX text (no CUDA toolkit needed)
 };
 
+/// What fp8-gpu-pipeline does with the host functions.
+enum class GPUHostCode { LLVM, None };
+
 struct FP8GPUPipelineOptions : PassPipelineOptions<FP8GPUPipelineOptions> {
   Option<Target> chip{*this, "chip",
                       llvm::cl::desc("Target GPU: sm_89 or later, e.g. "
@@ -48,11 +51,26 @@ struct FP8GPUPipelineOptions : PassPipelineOptions<FP8GPUPipelineOptions> {
           clEnumValN(GPUKernelFormat::PTX, "isa",
                      "PTX (no CUDA toolkit needed; for inspection)")),
       llvm::cl::init(GPUKernelFormat::Binary)};
+  Option<GPUHostCode> host{
+      *this, "host",
+      llvm::cl::desc("Host code: llvm (lowered to the LLVM dialect, calling "
+                     "the CUDA runtime wrapper; buffers in managed memory) "
+                     "or none (func / memref / gpu.launch_func, as "
+                     "gpu/harness.py reads it)"),
+      llvm::cl::init(GPUHostCode::LLVM),
+      llvm::cl::values(
+          clEnumValN(GPUHostCode::LLVM, "llvm",
+                     "host functions in the LLVM dialect"),
+          clEnumValN(GPUHostCode::None, "none",
+                     "host functions on memrefs, not lowered"))};
 };
 
 /// fp8-gpu-pipeline: from fp8 ops on tensors to host functions that launch
-/// kernels (gpu.launch_func on memrefs) and a gpu.binary holding the
-/// kernels' cubins, assembled by the CUDA toolkit's ptxas.
+/// kernels and a gpu.binary holding the kernels' cubins, assembled by the
+/// CUDA toolkit's ptxas. Every buffer access is in a kernel. With
+/// host=llvm the host functions are in the LLVM dialect (calling the CUDA
+/// runtime wrapper's mgpu* functions once translated); with host=none they
+/// stay func / memref / gpu.launch_func.
 void buildFP8GPUPipeline(OpPassManager &pm,
                          const FP8GPUPipelineOptions &options);
 

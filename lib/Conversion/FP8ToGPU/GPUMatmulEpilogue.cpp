@@ -65,12 +65,14 @@ SmallVector<Value> GPUMatmulKernelBuilder::emitScales(Value k) {
     auto [row, col] = elementPosition(i);
     Value &rowScale = rowScales[rowKey];
     if (!rowScale) {
-      Value safeRow = arith::MinUIOp::create(b, row, constantIndex(plan.m - 1));
+      Value safeRow = arith::MinUIOp::create(
+          b, row, arith::SubIOp::create(b, mSize, constantIndex(1)));
       rowScale = loadScale(lhsScale, op.getLhsBlock(), withBatch(safeRow, k));
     }
     Value &colScale = colScales[colKey];
     if (!colScale) {
-      Value safeCol = arith::MinUIOp::create(b, col, constantIndex(plan.n - 1));
+      Value safeCol = arith::MinUIOp::create(
+          b, col, arith::SubIOp::create(b, nSize, constantIndex(1)));
       colScale = loadScale(rhsScale, op.getRhsBlock(),
                            plan.rhsTransposed ? withBatch(safeCol, k)
                                               : withBatch(k, safeCol));
@@ -89,10 +91,10 @@ void GPUMatmulKernelBuilder::emitEpilogue(ArrayRef<Value> acc) {
     scales = emitScales(constantIndex(0));
   for (auto [i, value] : llvm::enumerate(acc)) {
     auto [row, col] = elementPosition(i);
-    Value colInBounds = arith::CmpIOp::create(b, arith::CmpIPredicate::ult, col,
-                                              constantIndex(plan.n));
-    Value rowInBounds = arith::CmpIOp::create(b, arith::CmpIPredicate::ult, row,
-                                              constantIndex(plan.m));
+    Value colInBounds =
+        arith::CmpIOp::create(b, arith::CmpIPredicate::ult, col, nSize);
+    Value rowInBounds =
+        arith::CmpIOp::create(b, arith::CmpIPredicate::ult, row, mSize);
     Value inBounds = arith::AndIOp::create(b, rowInBounds, colInBounds);
     Value v = value;
     if (!scales.empty())

@@ -44,6 +44,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 
 #include <string>
@@ -60,14 +61,24 @@ constexpr int64_t kPitch = 80;
 /// Bytes of K one tensor-core instruction consumes (k32 fp8, k16 f16).
 constexpr int64_t kMmaBytes = 32;
 
-/// The kernel's static parameters, derived from one op.
+/// The kernel's static parameters, derived from one op. Sizes may be
+/// ShapedType::kDynamic: the kernel then reads them from its arguments.
 struct GPUMatmulPlan {
   SmallVector<int64_t> batchShape;
-  int64_t m = 0, n = 0, k = 0, batch = 1;
+  int64_t m = 0, n = 0, k = 0;
   bool rhsTransposed = false;
-  /// K elements per scale group; equal to k when scales are applied once,
-  /// in the epilogue.
+  /// K elements per scale group, when scales are applied per K-block
+  /// (perGroup); else the scales are applied once, in the epilogue.
   int64_t group = 0;
+  bool perGroup = false;
+  /// Some operand has a dynamic size: every memref argument with a dynamic
+  /// size is passed as a flat memref<kFlatSize x T> (the bare pointer) and
+  /// its dynamic sizes as index arguments after the others.
+  bool dynamic = false;
+  /// Rows of the operand read along K (resp. N) start 16-element aligned,
+  /// and chunks never straddle the end (K, resp. N, a static multiple of
+  /// 16): plain aligned 16-element loads. Else masked loads.
+  bool alignedK = true, alignedN = true;
   /// K elements per shared-memory slice; warp tile width (mma.sync).
   int64_t blockK = 64, warpN = 64;
   /// Both operands decoded to f16 while staged (an operand is HiF8).
@@ -88,7 +99,7 @@ struct GPUMatmulPlan {
   int64_t fragmentRows() const { return wgmma ? 64 : 16; }
   int64_t fragmentsN() const { return (wgmma ? blockN() : warpN) / 8; }
   int64_t numAccumulators() const { return fragmentsM() * fragmentsN() * 4; }
-  bool scalesPerGroup() const { return group < k; }
+  bool scalesPerGroup() const { return perGroup; }
 };
 
 /// Builds the body of the kernel `func` of `op` (its arguments: lhs, rhs,
@@ -107,6 +118,13 @@ private:
   /// index computation of the kernel takes one (60 call sites).
   Value constantIndex(int64_t value) {
     return arith::ConstantIndexOp::create(b, value);
+  }
+  /// Dimension `dim` of `memref` (a kernel operand), as an index value.
+  Value sizeOf(Value memref, unsigned dim) {
+    auto type = cast<MemRefType>(memref.getType());
+    if (!type.isDynamicDim(dim))
+      return constantIndex(type.getDimSize(dim));
+    return memref::DimOp::create(b, memref, dim);
   }
   /// Indices [batch..., row, col] of an operand.
   SmallVector<Value> withBatch(Value row, Value col) {
@@ -127,9 +145,12 @@ private:
   Value toOperandBytes(Value chunk);
   /// The 16 elements of `global` at (`row`, `col`) (and the batch), as
   /// toOperandBytes bytes, where `inBounds`; zero bytes elsewhere.
-  Value loadChunkOrZeros(Value global, Value inBounds, Value row, Value col);
-  void stageRows(Value global, Value shared, Value row0, int64_t rows,
-                 Value k0);
+  /// Unaligned (`aligned` false): a masked load of the min(16, `limit` -
+  /// `col`) elements that exist.
+  Value loadChunkOrZeros(Value global, Value inBounds, Value row, Value col,
+                         bool aligned, Value limit);
+  void stageRows(Value global, Value shared, Value row0, Value rowLimit,
+                 int64_t rows, Value k0);
   void stageColumns(Value global, Value shared, Value n0, Value k0);
 
   // MMA (GPUMatmulMMA.cpp).
@@ -162,7 +183,17 @@ private:
   // Thread coordinates.
   Value tid, lane, g, t, warpRow, warpCol, m0, n0;
   SmallVector<Value> batchIndices;
+  // Sizes: M, N, K of the multiply (constants when static).
+  Value mSize, nSize, kSize;
 };
+
+/// Elements of the flat memref a dynamic-shaped kernel argument is passed
+/// as (its bare pointer; the kernel reinterprets it with the real sizes).
+constexpr int64_t kFlatSize = int64_t(1) << 40;
+
+/// The buffer type of a dynamic-shaped tensor operand or result of the op,
+/// passed flat; nothing for scalars and static shapes.
+std::optional<MemRefType> getFlatOperandType(Value tensor);
 
 } // namespace mlir::fp8
 

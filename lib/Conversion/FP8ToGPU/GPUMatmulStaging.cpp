@@ -1,7 +1,8 @@
 //===- GPUMatmulStaging.cpp - Global to shared memory for the kernel ------===//
 //
 // Each K slice of both operands is copied from global to shared memory with
-// 16-element loads (zeros past the operand's edges), converted to the
+// 16-element loads (zeros past the operand's edges; masked loads where rows
+// are not 16-element aligned or a chunk straddles the edge), converted to the
 // tensor-core operand bytes, and stored in the layout the MMA reads (see
 // GPUMatmulKernelBuilder.h).
 //
@@ -49,16 +50,44 @@ Value GPUMatmulKernelBuilder::toOperandBytes(Value chunk) {
 }
 
 Value GPUMatmulKernelBuilder::loadChunkOrZeros(Value global, Value inBounds,
-                                               Value row, Value col) {
-  auto narrow = VectorType::get(
-      {16}, cast<MemRefType>(global.getType()).getElementType());
+                                               Value row, Value col,
+                                               bool aligned, Value limit) {
+  Type element = cast<MemRefType>(global.getType()).getElementType();
+  auto narrow = VectorType::get({16}, element);
   auto bytes = VectorType::get({16 * plan.elementBytes()}, b.getI8Type());
   return scf::IfOp::create(
              b, inBounds,
              [&](OpBuilder &, Location) {
-               Value v = vector::LoadOp::create(
-                   b, narrow, global, withBatch(row, col),
-                   /*nontemporal=*/false, llvm::MaybeAlign(16));
+               Value v;
+               if (aligned) {
+                 v = vector::LoadOp::create(b, narrow, global,
+                                            withBatch(row, col),
+                                            /*nontemporal=*/false,
+                                            llvm::MaybeAlign(16));
+               } else {
+                 // The min(16, limit - col) elements that exist, zeros
+                 // (code 0, +0 in every format) past the end.
+                 Value left = arith::SubIOp::create(b, limit, col);
+                 Value left32 =
+                     arith::IndexCastUIOp::create(b, b.getI32Type(), left);
+                 auto lanes = VectorType::get({16}, b.getI32Type());
+                 SmallVector<int32_t> laneIndices =
+                     llvm::to_vector(llvm::seq<int32_t>(0, 16));
+                 Value iota = arith::ConstantOp::create(
+                     b, DenseElementsAttr::get(lanes,
+                                               ArrayRef<int32_t>(laneIndices)));
+                 Value bound = vector::BroadcastOp::create(b, lanes, left32);
+                 Value mask = arith::CmpIOp::create(
+                     b, arith::CmpIPredicate::ult, iota, bound);
+                 auto zeroBytes = VectorType::get({16}, b.getI8Type());
+                 Value zeros = arith::ConstantOp::create(
+                     b, SplatElementsAttr::get(zeroBytes,
+                                               b.getI8IntegerAttr(0)));
+                 Value passThru = BitcastOp::create(b, narrow, zeros);
+                 v = vector::MaskedLoadOp::create(b, narrow, global,
+                                                  withBatch(row, col), mask,
+                                                  passThru);
+               }
                scf::YieldOp::create(b, ValueRange{toOperandBytes(v)});
              },
              [&](OpBuilder &, Location) {
@@ -73,9 +102,8 @@ Value GPUMatmulKernelBuilder::loadChunkOrZeros(Value global, Value inBounds,
 /// at (row0, k0) into `shared` (row-major in K), 16 elements per load (16
 /// or 32 bytes of shared memory, stored 16 at a time), zeros outside.
 void GPUMatmulKernelBuilder::stageRows(Value global, Value shared, Value row0,
-                                       int64_t rows, Value k0) {
-  auto globalType = cast<MemRefType>(global.getType());
-  int64_t limit = globalType.getDimSize(globalType.getRank() - 2);
+                                       Value rowLimit, int64_t rows,
+                                       Value k0) {
   int64_t chunksPerRow = plan.blockK / 16;
   for (int64_t c = 0; c < rows * chunksPerRow / kThreads; ++c) {
     Value chunk = arith::AddIOp::create(b, tid, constantIndex(c * kThreads));
@@ -86,11 +114,12 @@ void GPUMatmulKernelBuilder::stageRows(Value global, Value shared, Value row0,
     Value globalRow = arith::AddIOp::create(b, row0, row);
     Value globalK = arith::AddIOp::create(b, k0, kk);
     Value kInBounds = arith::CmpIOp::create(b, arith::CmpIPredicate::ult,
-                                            globalK, constantIndex(plan.k));
+                                            globalK, kSize);
     Value rowInBounds = arith::CmpIOp::create(b, arith::CmpIPredicate::ult,
-                                              globalRow, constantIndex(limit));
+                                              globalRow, rowLimit);
     Value inBounds = arith::AndIOp::create(b, rowInBounds, kInBounds);
-    Value loaded = loadChunkOrZeros(global, inBounds, globalRow, globalK);
+    Value loaded = loadChunkOrZeros(global, inBounds, globalRow, globalK,
+                                    plan.alignedK, kSize);
     Value byte =
         arith::MulIOp::create(b, kk, constantIndex(plan.elementBytes()));
     for (int64_t part = 0; part < plan.elementBytes(); ++part) {
@@ -118,12 +147,13 @@ void GPUMatmulKernelBuilder::stageColumns(Value global, Value shared, Value n0,
     Value nn = arith::MulIOp::create(b, chunkInRow, constantIndex(16));
     Value globalK = arith::AddIOp::create(b, k0, kk);
     Value globalN = arith::AddIOp::create(b, n0, nn);
-    Value nInBounds = arith::CmpIOp::create(b, arith::CmpIPredicate::ult,
-                                            globalN, constantIndex(plan.n));
-    Value kInBounds = arith::CmpIOp::create(b, arith::CmpIPredicate::ult,
-                                            globalK, constantIndex(plan.k));
+    Value nInBounds =
+        arith::CmpIOp::create(b, arith::CmpIPredicate::ult, globalN, nSize);
+    Value kInBounds =
+        arith::CmpIOp::create(b, arith::CmpIPredicate::ult, globalK, kSize);
     Value inBounds = arith::AndIOp::create(b, kInBounds, nInBounds);
-    Value loaded = loadChunkOrZeros(global, inBounds, globalK, globalN);
+    Value loaded = loadChunkOrZeros(global, inBounds, globalK, globalN,
+                                    plan.alignedN, nSize);
     Value byte = arith::MulIOp::create(b, kk, constantIndex(width));
     for (int64_t j = 0; j < 16; ++j) {
       Value n = arith::AddIOp::create(b, nn, constantIndex(j));

@@ -1,7 +1,7 @@
 //===- ScaledMatmulToGPU.cpp - fp8.scaled_matmul as a tensor-core kernel --===//
 //
-// Each fp8.scaled_matmul on static tensors becomes a gpu.launch_func of a
-// kernel generated for its shapes, formats, blocks and epilogue:
+// Each fp8.scaled_matmul becomes a gpu.launch_func of a kernel generated for
+// its shapes (static or dynamic), formats, blocks and epilogue:
 //
 //   grid (ceil(N / BN), ceil(M / 128), batch), 128 threads, a 128 x BN
 //   output tile (BN = 128, or 64 where K-block scales need a second set of
@@ -31,6 +31,9 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/SymbolTable.h"
 #include "llvm/ADT/STLExtras.h"
@@ -77,13 +80,20 @@ static FailureOr<GPUMatmulPlan> planMatmul(ScaledMatmulOp op,
   unsigned rank = lhsType.getRank();
   plan.batchShape.assign(lhsType.getShape().begin(),
                          lhsType.getShape().end() - 2);
-  for (int64_t dim : plan.batchShape)
-    plan.batch *= dim;
   plan.m = lhsType.getDimSize(rank - 2);
   plan.k = lhsType.getDimSize(rank - 1);
   plan.rhsTransposed = op.getRhsTransposed();
   plan.n = resultType.getDimSize(rank - 1);
   plan.group = getScaleGroupAlongK(op);
+  plan.perGroup = !ShapedType::isDynamic(plan.group) &&
+                  (ShapedType::isDynamic(plan.k) || plan.group < plan.k);
+  for (Value value : op->getOperands())
+    if (auto shaped = dyn_cast<ShapedType>(value.getType()))
+      plan.dynamic |= !shaped.hasStaticShape();
+  plan.dynamic |= !resultType.hasStaticShape();
+  plan.alignedK = !ShapedType::isDynamic(plan.k) && plan.k % 16 == 0;
+  plan.alignedN = plan.rhsTransposed ||
+                  (!ShapedType::isDynamic(plan.n) && plan.n % 16 == 0);
   if (plan.scalesPerGroup()) {
     plan.blockK = plan.group % 64 == 0 ? 64 : 32;
     plan.warpN = 32;
@@ -103,6 +113,28 @@ static FailureOr<GPUMatmulPlan> planMatmul(ScaledMatmulOp op,
   return plan;
 }
 
+std::optional<MemRefType> mlir::fp8::getFlatOperandType(Value tensor) {
+  auto type = dyn_cast<RankedTensorType>(tensor.getType());
+  if (!type || type.hasStaticShape())
+    return std::nullopt;
+  return MemRefType::get(type.getShape(), type.getElementType());
+}
+
+/// `buffer` (identity layout) as a flat memref<kFlatSize x T> where its
+/// shape is dynamic, its dynamic sizes appended to `sizes`; else itself.
+static Value toFlatOperand(OpBuilder &b, Location loc, Value buffer,
+                           SmallVectorImpl<Value> &sizes) {
+  auto type = cast<MemRefType>(buffer.getType());
+  if (type.hasStaticShape())
+    return buffer;
+  for (int64_t i = 0; i < type.getRank(); ++i)
+    if (type.isDynamicDim(i))
+      sizes.push_back(memref::DimOp::create(b, loc, buffer, i));
+  auto flatType = MemRefType::get({kFlatSize}, type.getElementType());
+  return memref::ReinterpretCastOp::create(b, loc, flatType, buffer,
+                                           /*offset=*/0, {kFlatSize}, {1});
+}
+
 void GPUMatmulKernelBuilder::build() {
   Block &entry = func.getBody().front();
   b.setInsertionPointToStart(&entry);
@@ -119,6 +151,48 @@ void GPUMatmulKernelBuilder::build() {
   result = next();
   if (op.getAmax())
     amax = next();
+  // Flat dynamic-shaped operands (see kFlatSize) as the memrefs they are,
+  // their dynamic sizes following in the order of the operands.
+  if (plan.dynamic) {
+    SmallVector<std::pair<Value *, MemRefType>> flat;
+    std::pair<Value *, Value> operands[] = {
+        {&lhs, op.getLhs()},           {&rhs, op.getRhs()},
+        {&lhsScale, op.getLhsScale()}, {&rhsScale, op.getRhsScale()},
+        {&bias, op.getBias()},         {&result, op.getResult()}};
+    for (auto [value, tensor] : operands)
+      if (tensor)
+        if (std::optional<MemRefType> type = getFlatOperandType(tensor))
+          flat.emplace_back(value, *type);
+    for (auto [value, type] : flat) {
+      SmallVector<OpFoldResult> sizes, strides(type.getRank());
+      for (int64_t dim : type.getShape())
+        sizes.push_back(ShapedType::isDynamic(dim)
+                            ? OpFoldResult(next())
+                            : OpFoldResult(b.getIndexAttr(dim)));
+      OpFoldResult stride = b.getIndexAttr(1);
+      SmallVector<int64_t> staticStrides(type.getRank());
+      for (int64_t i = type.getRank() - 1; i >= 0; --i) {
+        std::optional<int64_t> constant = getConstantIntValue(stride);
+        strides[i] = constant ? b.getIndexAttr(*constant) : stride;
+        staticStrides[i] = constant ? *constant : ShapedType::kDynamic;
+        stride = i == 0 ? stride
+                        : OpFoldResult(b.createOrFold<arith::MulIOp>(
+                              getValueOrCreateConstantIndexOp(b, b.getLoc(),
+                                                              stride),
+                              getValueOrCreateConstantIndexOp(b, b.getLoc(),
+                                                              sizes[i])));
+      }
+      auto viewType = MemRefType::get(
+          type.getShape(), type.getElementType(),
+          StridedLayoutAttr::get(b.getContext(), 0, staticStrides));
+      *value = memref::ReinterpretCastOp::create(
+          b, viewType, *value, b.getIndexAttr(0), sizes, strides);
+    }
+  }
+  unsigned rank = cast<ShapedType>(op.getLhs().getType()).getRank();
+  mSize = sizeOf(lhs, rank - 2);
+  kSize = sizeOf(lhs, rank - 1);
+  nSize = sizeOf(result, rank - 1);
   sharedA = func.getWorkgroupAttributions()[0];
   sharedB = func.getWorkgroupAttributions()[1];
 
@@ -144,34 +218,34 @@ void GPUMatmulKernelBuilder::build() {
   Value blockN = gpu::BlockIdOp::create(b, gpu::Dimension::x);
   n0 = arith::MulIOp::create(b, blockN, constantIndex(plan.blockN()));
   Value z = gpu::BlockIdOp::create(b, gpu::Dimension::z);
-  for (int64_t dim : llvm::reverse(plan.batchShape)) {
+  for (int64_t i = int64_t(rank) - 3; i >= 0; --i) {
+    Value dim = sizeOf(result, i);
     batchIndices.insert(batchIndices.begin(),
-                        arith::RemUIOp::create(b, z, constantIndex(dim)));
-    z = arith::DivUIOp::create(b, z, constantIndex(dim));
+                        arith::RemUIOp::create(b, z, dim));
+    z = arith::DivUIOp::create(b, z, dim);
   }
 
   SmallVector<Value> acc;
   if (!plan.scalesPerGroup()) {
-    Value kEnd = constantIndex(plan.k);
     Value kBegin = constantIndex(0);
-    acc = emitKLoop(kBegin, kEnd);
+    acc = emitKLoop(kBegin, kSize);
   } else {
     // Per K-block: partial sums, scaled by the block's two scales, added up.
-    int64_t groups = llvm::divideCeil(plan.k, plan.group);
+    Value groups =
+        arith::CeilDivUIOp::create(b, kSize, constantIndex(plan.group));
     SmallVector<Value> zeros(
         plan.numAccumulators(),
         arith::ConstantFloatOp::create(b, b.getF32Type(), APFloat(0.0f)));
     Value step = constantIndex(1);
-    Value upper = constantIndex(groups);
+    Value upper = groups;
     Value lower = constantIndex(0);
     auto outer = scf::ForOp::create(
         b, lower, upper, step, zeros,
         [&](OpBuilder &, Location, Value q, ValueRange total) {
           Value kBegin = arith::MulIOp::create(b, q, constantIndex(plan.group));
-          Value k = constantIndex(plan.k);
           Value groupEnd =
               arith::AddIOp::create(b, kBegin, constantIndex(plan.group));
-          Value kEnd = arith::MinUIOp::create(b, groupEnd, k);
+          Value kEnd = arith::MinUIOp::create(b, groupEnd, kSize);
           SmallVector<Value> partial = emitKLoop(kBegin, kEnd);
           SmallVector<Value> scales = emitScales(kBegin);
           SmallVector<Value> sum;
@@ -195,9 +269,9 @@ SmallVector<Value> GPUMatmulKernelBuilder::emitKLoop(Value kBegin, Value kEnd) {
   auto loop = scf::ForOp::create(
       b, kBegin, kEnd, constantIndex(plan.blockK), zeros,
       [&](OpBuilder &, Location, Value k0, ValueRange acc) {
-        stageRows(lhs, sharedA, m0, kBlockM, k0);
+        stageRows(lhs, sharedA, m0, mSize, kBlockM, k0);
         if (plan.rhsTransposed)
-          stageRows(rhs, sharedB, n0, plan.blockN(), k0);
+          stageRows(rhs, sharedB, n0, nSize, plan.blockN(), k0);
         else
           stageColumns(rhs, sharedB, n0, k0);
         // wgmma reads shared memory through the async proxy: order this
@@ -215,14 +289,18 @@ SmallVector<Value> GPUMatmulKernelBuilder::emitKLoop(Value kBegin, Value kEnd) {
   return SmallVector<Value>(loop.getResults());
 }
 
-/// The buffer of a tensor operand (or the scalar itself).
-static Value toKernelOperand(OpBuilder &b, Location loc, Value value) {
+/// The buffer of a tensor operand (or the scalar itself); a flat
+/// memref<kFlatSize x T> of it where its shape is dynamic, its dynamic
+/// sizes appended to `sizes`.
+static Value toKernelOperand(OpBuilder &b, Location loc, Value value,
+                             SmallVectorImpl<Value> &sizes) {
   auto tensor = dyn_cast<RankedTensorType>(value.getType());
   if (!tensor)
     return value;
   auto memref = MemRefType::get(tensor.getShape(), tensor.getElementType());
-  return bufferization::ToBufferOp::create(b, loc, memref, value,
-                                           /*read_only=*/true);
+  Value buffer = bufferization::ToBufferOp::create(b, loc, memref, value,
+                                                   /*read_only=*/true);
+  return toFlatOperand(b, loc, buffer, sizes);
 }
 
 /// Replaces `op` by a launch of a kernel generated into `kernels`.
@@ -235,16 +313,29 @@ static void lowerMatmul(ScaledMatmulOp op, const GPUMatmulPlan &plan,
   auto resultBufferType =
       MemRefType::get(resultType.getShape(), resultType.getElementType());
 
-  SmallVector<Value> operands = {toKernelOperand(b, loc, op.getLhs()),
-                                 toKernelOperand(b, loc, op.getRhs()),
-                                 toKernelOperand(b, loc, op.getLhsScale()),
-                                 toKernelOperand(b, loc, op.getRhsScale())};
+  SmallVector<Value> sizes;
+  SmallVector<Value> operands = {
+      toKernelOperand(b, loc, op.getLhs(), sizes),
+      toKernelOperand(b, loc, op.getRhs(), sizes),
+      toKernelOperand(b, loc, op.getLhsScale(), sizes),
+      toKernelOperand(b, loc, op.getRhsScale(), sizes)};
   if (Value bias = op.getBias())
-    operands.push_back(toKernelOperand(b, loc, bias));
+    operands.push_back(toKernelOperand(b, loc, bias, sizes));
   if (Value outScale = op.getOutScale())
     operands.push_back(outScale);
-  Value resultBuffer = memref::AllocOp::create(b, loc, resultBufferType);
-  operands.push_back(resultBuffer);
+  // The result's dynamic sizes: batch and M from the lhs, N from the rhs.
+  unsigned rank = resultType.getRank();
+  SmallVector<Value> resultSizes;
+  for (unsigned i = 0; i < rank; ++i) {
+    if (!resultType.isDynamicDim(i))
+      continue;
+    Value source = i == rank - 1 ? op.getRhs() : op.getLhs();
+    unsigned dim = i == rank - 1 && plan.rhsTransposed ? rank - 2 : i;
+    resultSizes.push_back(tensor::DimOp::create(b, loc, source, dim));
+  }
+  Value resultBuffer =
+      memref::AllocOp::create(b, loc, resultBufferType, resultSizes);
+  operands.push_back(toFlatOperand(b, loc, resultBuffer, sizes));
   Value amaxBuffer;
   if (op.getAmax()) {
     amaxBuffer =
@@ -254,6 +345,7 @@ static void lowerMatmul(ScaledMatmulOp op, const GPUMatmulPlan &plan,
         amaxBuffer, ValueRange{arith::ConstantIndexOp::create(b, loc, 0)});
     operands.push_back(amaxBuffer);
   }
+  operands.append(sizes);
 
   // The kernel.
   OpBuilder kb = OpBuilder::atBlockEnd(kernels.getBody());
@@ -283,8 +375,29 @@ static void lowerMatmul(ScaledMatmulOp op, const GPUMatmulPlan &plan,
   auto cst = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, loc, v);
   };
-  gpu::KernelDim3 grid{cst(llvm::divideCeil(plan.n, plan.blockN())),
-                       cst(llvm::divideCeil(plan.m, kBlockM)), cst(plan.batch)};
+  // The grid: from the result's sizes, at run time where they are dynamic.
+  auto ceilDiv = [&](unsigned dim, int64_t tile) -> Value {
+    if (!resultType.isDynamicDim(dim))
+      return cst(llvm::divideCeil(resultType.getDimSize(dim), tile));
+    Value size = memref::DimOp::create(b, loc, resultBuffer, dim);
+    return arith::CeilDivUIOp::create(b, loc, size, cst(tile));
+  };
+  int64_t staticBatch = 1;
+  Value batch;
+  for (unsigned i = 0; i + 2 < rank; ++i) {
+    if (!resultType.isDynamicDim(i)) {
+      staticBatch *= resultType.getDimSize(i);
+      continue;
+    }
+    Value size = memref::DimOp::create(b, loc, resultBuffer, i);
+    batch = batch ? arith::MulIOp::create(b, loc, batch, size) : size;
+  }
+  if (!batch)
+    batch = cst(staticBatch);
+  else if (staticBatch != 1)
+    batch = arith::MulIOp::create(b, loc, batch, cst(staticBatch));
+  gpu::KernelDim3 grid{ceilDiv(rank - 1, plan.blockN()),
+                       ceilDiv(rank - 2, kBlockM), batch};
   gpu::KernelDim3 block{cst(kThreads), cst(1), cst(1)};
   gpu::LaunchFuncOp::create(b, loc, func, grid, block,
                             /*dynamicShared=*/Value(), operands);

@@ -14,36 +14,9 @@ func.func @fnuz(%a: tensor<16x32xf8E4M3FNUZ>, %b: tensor<32x16x!fp8.hif8>, %s: f
 
 // -----
 
-func.func @ragged_k(%a: tensor<16x40xf8E4M3FN>, %b: tensor<40x16xf8E4M3FN>, %s: f32) -> tensor<16x16xf32> {
-  // expected-error @+1 {{has K = 40; the GPU kernel needs a multiple of 16}}
-  %d = fp8.scaled_matmul %a[%s], %b[%s]
-      : tensor<16x40xf8E4M3FN>[f32], tensor<40x16xf8E4M3FN>[f32] -> tensor<16x16xf32>
-  return %d : tensor<16x16xf32>
-}
-
-// -----
-
-func.func @ragged_n(%a: tensor<16x32xf8E4M3FN>, %b: tensor<32x24xf8E4M3FN>, %s: f32) -> tensor<16x24xf32> {
-  // expected-error @+1 {{has N = 24 with a [K, N] right operand; the GPU kernel needs a multiple of 16 (or rhs_transposed)}}
-  %d = fp8.scaled_matmul %a[%s], %b[%s]
-      : tensor<16x32xf8E4M3FN>[f32], tensor<32x24xf8E4M3FN>[f32] -> tensor<16x24xf32>
-  return %d : tensor<16x24xf32>
-}
-
-// -----
-
 func.func @small_k_block(%a: tensor<16x64xf8E4M3FN>, %sa: tensor<16x4xf32>, %b: tensor<16x64xf8E4M3FN>, %s: f32) -> tensor<16x16xf32> {
   // expected-error @+1 {{has K-blocks of 16 elements; the GPU kernel applies scales per 32-element K-slice and needs a multiple of 32}}
   %d = fp8.scaled_matmul %a[%sa], %b[%s] {lhs_block = array<i64: 1, 16>, rhs_transposed}
       : tensor<16x64xf8E4M3FN>[tensor<16x4xf32>], tensor<16x64xf8E4M3FN>[f32] -> tensor<16x16xf32>
   return %d : tensor<16x16xf32>
-}
-
-// -----
-
-func.func @dynamic(%a: tensor<?x32xf8E4M3FN>, %b: tensor<32x16xf8E4M3FN>, %s: f32) -> tensor<?x16xf32> {
-  // expected-error @+1 {{has dynamic shapes, which the GPU lowering does not support}}
-  %d = fp8.scaled_matmul %a[%s], %b[%s]
-      : tensor<?x32xf8E4M3FN>[f32], tensor<32x16xf8E4M3FN>[f32] -> tensor<?x16xf32>
-  return %d : tensor<?x16xf32>
 }

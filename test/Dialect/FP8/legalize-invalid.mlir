@@ -6,31 +6,10 @@
 //
 // RUN: fp8-opt %s -split-input-file -verify-diagnostics --fp8-legalize=target=sm_90a
 
-// Dynamic shapes: the GPU kernel has none, and no decomposition helps.
-func.func @dynamic_k(%a: tensor<16x?xf8E4M3FN>, %sa: tensor<16x?xf32>, %b: tensor<?x32xf8E4M3FN>, %sb: f32) -> tensor<16x32xf32> {
-  // expected-error @+1 {{'fp8.scaled_matmul' op cannot be legalized for target sm_90a: has dynamic shapes, which the GPU lowering does not support}}
-  %r = fp8.scaled_matmul %a[%sa], %b[%sb] {lhs_block = array<i64: 1, 128>}
-      : tensor<16x?xf8E4M3FN>[tensor<16x?xf32>], tensor<?x32xf8E4M3FN>[f32] -> tensor<16x32xf32>
-  return %r : tensor<16x32xf32>
-}
-
-// -----
-
 // E8M0 values reach 2^127: not exact in f16, and no GPU multiplies them.
 func.func @e8m0_operand(%a: tensor<16x64xf8E8M0FNU>, %sa: f32, %b: tensor<64x32xf8E4M3FN>, %sb: f32) -> tensor<16x32xf32> {
   // expected-error @+1 {{'fp8.scaled_matmul' op cannot be legalized for target sm_90a: has operands of type 'f8E8M0FNU' x 'f8E4M3FN': the GPU kernel multiplies f8E4M3FN, f8E5M2 and !fp8.hif8 (decoded to f16) only}}
   %r = fp8.scaled_matmul %a[%sa], %b[%sb]
       : tensor<16x64xf8E8M0FNU>[f32], tensor<64x32xf8E4M3FN>[f32] -> tensor<16x32xf32>
   return %r : tensor<16x32xf32>
-}
-
-// -----
-
-// K = 8 (a 1x1 convolution over 8 channels, say): the MMA steps are 16
-// deep.
-func.func @short_k(%a: tensor<392x8xf8E4M3FN>, %sa: f32, %b: tensor<8x16xf8E4M3FN>, %sb: f32) -> tensor<392x16xf32> {
-  // expected-error @+1 {{'fp8.scaled_matmul' op cannot be legalized for target sm_90a: has K = 8; the GPU kernel needs a multiple of 16}}
-  %r = fp8.scaled_matmul %a[%sa], %b[%sb]
-      : tensor<392x8xf8E4M3FN>[f32], tensor<8x16xf8E4M3FN>[f32] -> tensor<392x16xf32>
-  return %r : tensor<392x16xf32>
 }

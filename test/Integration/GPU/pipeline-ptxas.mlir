@@ -2,10 +2,10 @@
 // Ada (sm_89) and Hopper (sm_90a); gpu/mlir_binary.py (the GPU harness's
 // loader) finds the cubins and the launches a host has to make.
 // REQUIRES: ptxas
-// RUN: fp8-opt %s --fp8-gpu-pipeline=chip=sm_89 -o %t.sm89.mlir
+// RUN: fp8-opt %s --fp8-gpu-pipeline="chip=sm_89 host=none" -o %t.sm89.mlir
 // RUN: FileCheck %s --check-prefix=IR --input-file=%t.sm89.mlir
 // RUN: %python %fp8_src_root/gpu/mlir_binary.py %t.sm89.mlir --out %t.cubins | FileCheck %s --check-prefixes=JSON,JSON89
-// RUN: fp8-opt %s --fp8-gpu-pipeline=chip=sm_90a | %python %fp8_src_root/gpu/mlir_binary.py /dev/stdin | FileCheck %s --check-prefixes=JSON,JSON90
+// RUN: fp8-opt %s --fp8-gpu-pipeline="chip=sm_90a host=none" | %python %fp8_src_root/gpu/mlir_binary.py /dev/stdin | FileCheck %s --check-prefixes=JSON,JSON90
 // RUN: %python -c "import sys; d = open(sys.argv[1], 'rb').read(); assert d[:4] == b'\x7fELF' and b'scaled_matmul' in d" %t.cubins/fp8_kernels.cubin
 
 // The PTX itself: tensor-core fp8 mma and the hardware conversions.

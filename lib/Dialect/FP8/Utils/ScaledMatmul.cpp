@@ -28,10 +28,18 @@ int64_t mlir::fp8::getScaleGroupAlongK(ScaledMatmulOp op) {
   auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
   unsigned rank = lhsType.getRank();
   int64_t k = lhsType.getDimSize(rank - 1);
+  unsigned rhsKDim = op.getRhsTransposed() ? rank - 1 : rank - 2;
+  if (ShapedType::isDynamic(k)) {
+    int64_t group = 0;
+    if (std::optional<ArrayRef<int64_t>> block = op.getLhsBlock())
+      group = std::gcd(group, (*block)[rank - 1]);
+    if (std::optional<ArrayRef<int64_t>> block = op.getRhsBlock())
+      group = std::gcd(group, (*block)[rhsKDim]);
+    return group ? group : ShapedType::kDynamic;
+  }
   auto kBlock = [&](std::optional<ArrayRef<int64_t>> block, unsigned kDim) {
     return block ? std::min((*block)[kDim], k) : k;
   };
-  unsigned rhsKDim = op.getRhsTransposed() ? rank - 1 : rank - 2;
   return std::min(std::gcd(kBlock(op.getLhsBlock(), rank - 1),
                            kBlock(op.getRhsBlock(), rhsKDim)),
                   k);

@@ -97,10 +97,9 @@ raw_ostream &mlir::fp8::operator<<(raw_ostream &os, const Target &target) {
 //===----------------------------------------------------------------------===//
 
 /// The tensor-core kernel of convert-fp8-matmul-to-gpu: mma.sync or wgmma
-/// on E4M3 / E5M2 codes, or on f16 where an operand is HiF8; static shapes
-/// whose K is whole 16-element MMA steps, N too unless the rhs is read
-/// transposed; scales of any type and block, applied per K-slice of 32 when
-/// they are blocks along K.
+/// on E4M3 / E5M2 codes, or on f16 where an operand is HiF8; any shape,
+/// static or dynamic (edges masked, K padded with zeros); scales of any type
+/// and block, applied per K-slice of 32 when they are blocks along K.
 static LogicalResult canLowerOnGPU(ScaledMatmulOp op, const GPUChip &chip,
                                    llvm::raw_ostream &why) {
   if (!chip.hasFP8MmaSync()) {
@@ -110,7 +109,6 @@ static LogicalResult canLowerOnGPU(ScaledMatmulOp op, const GPUChip &chip,
   }
   auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
   auto rhsType = cast<RankedTensorType>(op.getRhs().getType());
-  auto resultType = cast<RankedTensorType>(op.getResult().getType());
   auto isTensorCoreOperand = [](Type type) {
     return isa<Float8E4M3FNType, Float8E5M2Type, HiF8Type>(type);
   };
@@ -122,14 +120,6 @@ static LogicalResult canLowerOnGPU(ScaledMatmulOp op, const GPUChip &chip,
            "(decoded to f16) only";
     return failure();
   }
-  bool dynamic = !resultType.hasStaticShape();
-  for (Value value : op->getOperands())
-    if (auto shaped = dyn_cast<ShapedType>(value.getType()))
-      dynamic |= !shaped.hasStaticShape();
-  if (dynamic) {
-    why << "has dynamic shapes, which the GPU lowering does not support";
-    return failure();
-  }
   if (isa<VectorType>(op.getLhsScale().getType()) ||
       isa<VectorType>(op.getRhsScale().getType())) {
     why << "has a vector scale; the GPU lowering takes scalar or tensor "
@@ -138,19 +128,10 @@ static LogicalResult canLowerOnGPU(ScaledMatmulOp op, const GPUChip &chip,
   }
   unsigned rank = lhsType.getRank();
   int64_t k = lhsType.getDimSize(rank - 1);
-  int64_t n = resultType.getDimSize(rank - 1);
-  if (k % 16 != 0) {
-    why << "has K = " << k << "; the GPU kernel needs a multiple of 16";
-    return failure();
-  }
-  if (!op.getRhsTransposed() && n % 16 != 0) {
-    why << "has N = " << n
-        << " with a [K, N] right operand; the GPU kernel needs a multiple of "
-           "16 (or rhs_transposed)";
-    return failure();
-  }
   int64_t group = getScaleGroupAlongK(op);
-  if (group < k && group % 32 != 0) {
+  bool perGroup = !ShapedType::isDynamic(group) &&
+                  (ShapedType::isDynamic(k) || group < k);
+  if (perGroup && group % 32 != 0) {
     why << "has K-blocks of " << group
         << " elements; the GPU kernel applies scales per 32-element K-slice "
            "and needs a multiple of 32";

@@ -253,9 +253,9 @@ def FP8LegalizePass : Pass<"fp8-legalize"> {
     as it is into forms they can, so that the lowering only meets its
     supported set; both pipelines run it first. The supported set is the
     target description's (`Target::canLower`, which the kernels check too).
-    Ops outside the set that no decomposition reaches (dynamic shapes or a
-    K that is not a multiple of 16 on a GPU, `f8E8M0FNU` operands, chips
-    before sm_89) are reported as errors naming the op and the reason.
+    Ops outside the set that no decomposition reaches (`f8E8M0FNU`
+    operands, chips before sm_89) are reported as errors naming the op and
+    the reason.
 
     Supported sets:
 
@@ -265,8 +265,8 @@ def FP8LegalizePass : Pass<"fp8-legalize"> {
       nothing changes.
     - GPU chips (`sm_<N>`, `sm_<N>a`, from `sm_89`: the tensor-core kernel
       of `convert-fp8-matmul-to-gpu`): operands `f8E4M3FN`, `f8E5M2` or
-      `!fp8.hif8` on either side; static shapes with K a multiple of 16, and
-      N too unless `rhs_transposed`; scalar or tensor scales of any block
+      `!fp8.hif8` on either side; any shape, static or dynamic; scalar or
+      tensor scales of any block
       and element type, where blocks along K (the gcd of the two operands'
       K blocks) are multiples of 32 elements; any bias, `amax` result and
       result type.

@@ -20,10 +20,11 @@ namespace mlir::fp8 {
 /// ones, `value` itself for f32.
 Value emitToF32(OpBuilder &builder, Location loc, Value value);
 
-/// The K elements over which both operands' scales of `op` (static K) are
-/// constant: the gcd of the two operands' scale blocks along K (a missing
-/// block is all of K), at most K. Equal to K when the scales can be applied
-/// once, after the whole sum.
+/// The K elements over which both operands' scales of `op` are constant:
+/// the gcd of the two operands' scale blocks along K (a missing block is all
+/// of K), at most K. Equal to K when the scales can be applied once, after
+/// the whole sum. With a dynamic K: the gcd of the blocks along K, or
+/// ShapedType::kDynamic where neither operand has one (scales applied once).
 int64_t getScaleGroupAlongK(ScaledMatmulOp op);
 
 /// `op` as a contraction over [batch..., M, N, K]: the indexing maps of its
