@@ -165,7 +165,8 @@ struct FP8VectorizeReductionsPass
         budget /= sizes[dim];
       }
       (void)mlir::fp8::tileAndVectorize(rewriter, op, sizes,
-                                        /*createNamedContraction=*/false);
+                                        /*createNamedContraction=*/false,
+                                        /*interchange=*/{}, parallel);
     }
 
     // Rows: one tree reduction each; the others: vectors combined

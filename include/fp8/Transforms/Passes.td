@@ -40,6 +40,10 @@ def FP8VectorizeElementwisePass
   let options = [
     Option<"vectorSize", "vector-size", "int64_t", /*default=*/"16",
            "Elements per vector along the innermost loop (>= 1)">,
+    Option<"parallel", "parallel", "bool", /*default=*/"false",
+           "Make the outermost tile loop over a parallel dimension an "
+           "scf.forall (for threads), outside the others, in ops of at "
+           "least 32768 iterations that are not in a parallel loop already">,
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",
@@ -133,6 +137,10 @@ def FP8VectorizeReductionsPass
     Option<"maxVectorElements", "max-vector-elements", "int64_t",
            /*default=*/"1024",
            "Most elements of a tile (>= vector-size)">,
+    Option<"parallel", "parallel", "bool", /*default=*/"false",
+           "Make the outermost tile loop over a parallel dimension an "
+           "scf.forall (for threads), outside the others, in ops of at "
+           "least 32768 iterations that are not in a parallel loop already">,
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",
@@ -171,6 +179,10 @@ def FP8VectorizeContractionsPass
            "Columns of the register tile (>= 1)">,
     Option<"tileK", "tile-k", "int64_t", /*default=*/"1",
            "Reduction steps per vector.contract (>= 1)">,
+    Option<"parallel", "parallel", "bool", /*default=*/"false",
+           "Make the outermost tile loop over a parallel dimension an "
+           "scf.forall (for threads), outside the others, in ops of at "
+           "least 32768 iterations that are not in a parallel loop already">,
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",
@@ -294,7 +306,7 @@ def FP8VerifyLoweredToLLVMPass : Pass<"fp8-verify-lowered-to-llvm"> {
     Lowered means: an op of the `llvm` dialect or of a dialect of LLVM
     intrinsics (`nvvm`, `rocdl`), a `builtin.module`, or what the GPU
     dialect translates on a lowered host (`gpu.binary`, `gpu.launch_func` on
-    LLVM values); and no value of such an op (operands, results, block
+    LLVM values), an `omp` op on LLVM values (threads); and no value of such an op (operands, results, block
     arguments) has a type LLVM IR cannot represent: a float other than f16,
     bf16, f32, f64, f80 and f128 (the LLVM dialect takes vectors of them),
     or a type of another dialect, such as `!fp8.hif8`. Attributes are not
