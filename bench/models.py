@@ -34,6 +34,13 @@ import sys
 import time
 
 sys.dont_write_bytecode = True  # leave no __pycache__ in the source tree
+# Two OpenMP runtimes share this process (PyTorch's and the LLVM one the
+# compiled code runs on), timed interleaved: threads that spin after a
+# parallel region (both runtimes' default) take the cores the other one's
+# next call needs (on 2 vCPUs, PyTorch's 2-thread MLP took 32 ms instead of
+# 0.3). Idle threads sleep instead, unless the environment says otherwise;
+# before either runtime starts.
+os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 
 import torch  # noqa: E402
 
@@ -120,7 +127,8 @@ def main():
     bf16 = has_bf16()
     print(f"CPU: {cpu_model()}; fp8-cpu-pipeline{{target={target}}}; "
           f"PyTorch {torch.__version__} f32"
-          f"{' and bf16' if bf16 else ''} with {args.threads} threads")
+          f"{' and bf16' if bf16 else ''} with {args.threads} threads; "
+          f"OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']}")
     header = ["model", "configuration", "rel L2", "max abs err",
               "compile s", "threads", "ours ms", "torch f32 ms",
               "torch f32 / ours"]
