@@ -105,11 +105,10 @@ void mlir::fp8::buildFP8CPUPipeline(OpPassManager &pm,
   // the thread that reaches them. Without threads, scf-to-cf makes them
   // serial loops.
   // The conversion puts each loop body in a memref.alloca_scope, which
-  // must hold one block: canonicalization inlines those without allocas
-  // before their loops become branches.
+  // must hold one block: inlined before its loops become branches.
   if (options.threads) {
     pm.addPass(createConvertSCFToOpenMPPass());
-    pm.addPass(createCanonicalizerPass());
+    pm.addNestedPass<func::FuncOp>(createFP8LowerAllocaScopesPass());
   }
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());

@@ -58,3 +58,34 @@ func.func @matmul(%a: tensor<128x64xf32>, %b: tensor<64x128xf32>, %c: tensor<128
   %r = linalg.matmul ins(%a, %b : tensor<128x64xf32>, tensor<64x128xf32>) outs(%c : tensor<128x128xf32>) -> tensor<128x128xf32>
   return %r : tensor<128x128xf32>
 }
+
+// A parallel loop on buffers whose body allocates on the stack: the stack
+// is saved and restored around each iteration (convert-scf-to-openmp's
+// alloca scope, inlined by fp8-lower-alloca-scopes before the loops in it
+// become branches).
+// CHECK-LABEL: llvm.func @stack_per_iteration(
+// CHECK: omp.parallel
+// CHECK: omp.loop_nest
+// CHECK: llvm.intr.stacksave
+// CHECK: llvm.alloca
+// CHECK: llvm.intr.stackrestore
+// SERIAL-LABEL: llvm.func @stack_per_iteration(
+func.func @stack_per_iteration(%m: memref<64x64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  scf.parallel (%i) = (%c0) to (%c64) step (%c1) {
+    %t = memref.alloca() : memref<64xf32>
+    scf.for %j = %c0 to %c64 step %c1 {
+      %v = memref.load %m[%i, %j] : memref<64x64xf32>
+      memref.store %v, %t[%j] : memref<64xf32>
+    }
+    scf.for %j = %c0 to %c64 step %c1 {
+      %v = memref.load %t[%j] : memref<64xf32>
+      %w = arith.addf %v, %v : f32
+      memref.store %w, %m[%i, %j] : memref<64x64xf32>
+    }
+    scf.reduce
+  }
+  return
+}

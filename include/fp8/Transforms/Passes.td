@@ -284,6 +284,27 @@ def FP8LowerMathToLibmPass
   ];
 }
 
+def FP8LowerAllocaScopesPass : Pass<"fp8-lower-alloca-scopes"> {
+  let summary = "Inline memref.alloca_scope bodies between a stack save and "
+                "restore";
+  let description = [{
+    `convert-scf-to-openmp` puts the body of each parallel loop in a
+    `memref.alloca_scope` (stack allocations in an iteration are released at
+    its end), whose region must be one block; `convert-scf-to-cf` would turn
+    the loops in it into branches, which it cannot hold. This pass replaces
+    every `memref.alloca_scope` that is one block by its ops, preceded by
+    `llvm.intr.stacksave` and followed by `llvm.intr.stackrestore` where it
+    allocates on the stack itself (`memref.alloca`, `llvm.alloca`; not in a
+    nested allocation scope), which is what `convert-to-llvm` makes of it.
+    `fp8-cpu-pipeline` runs it after `convert-scf-to-openmp`.
+
+    Example: `memref.alloca_scope { %t = memref.alloca() : memref<16xf32>
+    ... }` becomes `%s = llvm.intr.stacksave : !llvm.ptr`, the alloca and
+    the other ops, and `llvm.intr.stackrestore %s : !llvm.ptr`.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 def FP8VerifyLoweredToLLVMPass : Pass<"fp8-verify-lowered-to-llvm"> {
   let summary = "Fail on anything that did not reach the LLVM dialect";
   let description = [{
