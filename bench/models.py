@@ -9,9 +9,9 @@ fp8mlir.torch on one CPU target and prints its relative L2 and max abs error
 against PyTorch f32, its compile time (export + passes + JIT), and its
 median time per call beside PyTorch f32's (and bf16's, where the CPU has
 AVX-512 BF16) at each thread count of --threads, timed interleaved in rounds
-(every configuration and peer once per round). The compiled code runs on one
-thread whatever PyTorch's count. Ends with geometric means over the models;
-writes bench/results/models.json.
+(every configuration and peer once per round). The compiled code runs on as
+many threads as PyTorch (fp8mlir's ``threads``: its OpenMP loops). Ends with
+geometric means over the models; writes bench/results/models.json.
 
     PYTHONPATH=build/python_packages .venv/bin/python bench/models.py
         [--models mlp,gpt2] [--target native] [--threads 1,2] [--repeat 10]
@@ -34,6 +34,13 @@ import sys
 import time
 
 sys.dont_write_bytecode = True  # leave no __pycache__ in the source tree
+# Two OpenMP runtimes share this process (PyTorch's and the LLVM one the
+# compiled code runs on), timed interleaved: threads that spin after a
+# parallel region (both runtimes' default) take the cores the other one's
+# next call needs (on 2 vCPUs, PyTorch's 2-thread MLP took 32 ms instead of
+# 0.3). Idle threads sleep instead, unless the environment says otherwise;
+# before either runtime starts.
+os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 
 import torch  # noqa: E402
 
@@ -105,8 +112,7 @@ def main():
     parser.add_argument("--configs", default=DEFAULT_CONFIGS)
     parser.add_argument("--target", default="native")
     parser.add_argument("--threads", default="1,2",
-                        help="PyTorch's thread counts (our code runs on one "
-                        "thread)")
+                        help="thread counts, PyTorch's and ours")
     parser.add_argument("--repeat", type=int, default=10,
                         help="timed rounds")
     parser.add_argument("--seeds", type=int, default=1)
@@ -119,11 +125,12 @@ def main():
         target = fp8mlir.torch.best_cpu_target()
     threads = [int(t) for t in args.threads.split(",")]
     bf16 = has_bf16()
-    print(f"CPU: {cpu_model()}; fp8-cpu-pipeline{{target={target}}} (one "
-          f"thread); PyTorch {torch.__version__} f32"
-          f"{' and bf16' if bf16 else ''} with {args.threads} threads")
+    print(f"CPU: {cpu_model()}; fp8-cpu-pipeline{{target={target}}}; "
+          f"PyTorch {torch.__version__} f32"
+          f"{' and bf16' if bf16 else ''} with {args.threads} threads; "
+          f"OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']}")
     header = ["model", "configuration", "rel L2", "max abs err",
-              "compile s", "torch threads", "ours ms", "torch f32 ms",
+              "compile s", "threads", "ours ms", "torch f32 ms",
               "torch f32 / ours"]
     if bf16:
         header += ["torch bf16 ms", "torch bf16 / ours"]
@@ -169,6 +176,8 @@ def main():
                 tuple(x.to(torch.bfloat16) for x in inputs))
         for count in threads:
             torch.set_num_threads(count)
+            for module in compiled.values():
+                module.executable.threads = count
             functions = {config: (lambda m=module: m(*inputs))
                          for config, module in compiled.items()}
             for peer, (peer_model, peer_inputs) in peers.items():
@@ -184,7 +193,8 @@ def main():
                        f"{result['compile_s']:.1f}", str(count),
                        f"{ours * 1e3:.3f}"]
                 record = dict(model=name, config=config, target=target,
-                              seeds=args.seeds, torch_threads=count,
+                              seeds=args.seeds, threads=count,
+                              torch_threads=count,
                               ours_s=ours, **result)
                 for peer in peers:
                     row += [f"{times[peer] * 1e3:.3f}",

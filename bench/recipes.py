@@ -59,7 +59,8 @@ class Tools:
         self.mlir_runner = os.path.join(llvm_bin, "mlir-runner")
         self.shared_libs = ",".join(
             os.path.join(lib, name) for name in
-            ("libmlir_c_runner_utils.so", "libmlir_runner_utils.so"))
+            ("libmlir_c_runner_utils.so", "libmlir_runner_utils.so",
+             "libomp.so"))
 
     def opt(self, source, passes, output):
         subprocess.run([self.fp8_opt, source, *passes, "-o", output],

@@ -14,6 +14,7 @@ venv="${VENV_DIR:-$root/.venv}"
 
 debian_packages=(
   llvm-22-dev libmlir-22-dev mlir-22-tools   # LLVM/MLIR 22, lit, FileCheck
+  libomp-22-dev                              # OpenMP runtime: threaded code
   cmake ninja-build g++ libgtest-dev
   python3-dev python3-venv                   # the fp8mlir Python package
 )

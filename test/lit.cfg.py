@@ -47,6 +47,11 @@ config.substitutions.append(
     ("%fp8_runtime",
      shared_lib(os.path.join(config.fp8_obj_root, "lib"), "fp8_runtime")))
 
+# The LLVM OpenMP runtime (Debian: libomp-22-dev), which the threads of
+# fp8-cpu-pipeline (threads=true, the default) call: every mlir-runner that
+# runs the pipeline's output loads it.
+config.substitutions.append(("%omp_runtime", shared_lib(config.mlir_lib_dir, "omp")))
+
 # Instruction sets of this CPU, for tests that run target-specific code
 # (`REQUIRES: avx512`, `%if amx %{ ... %}`).
 def cpu_flags():

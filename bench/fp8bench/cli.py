@@ -59,6 +59,9 @@ def main(description):
     ap.add_argument("--stat", choices=("best", "median"), default="best",
                     help="which timing each figure reports (default: best; the "
                          "machine may be shared and noisy)")
+    ap.add_argument("--threads", type=int, default=1,
+                    help="threads of fp8-cpu-pipeline's parallel loops "
+                         "(OMP_NUM_THREADS, pinned to as many CPUs; default 1)")
     ap.add_argument("--quick", action="store_true",
                     help="small arrays, few rounds: a smoke test, not a measurement")
     ap.add_argument("--output", default=os.path.join(ROOT, "bench", "results", "cpu.json"))
@@ -71,6 +74,9 @@ def main(description):
         args.elements, args.apfloat_elements = 1 << 20, 1 << 16
         args.rounds, args.apfloat_rounds, args.l2_rounds, args.repeat = 3, 1, 2, 1
         args.mm_size, args.mm_rounds, args.mm_large, args.mm_upstream_size = 256, 2, 0, 256
+    if not 1 <= args.threads <= len(os.sched_getaffinity(0)):
+        ap.error(f"--threads must be between 1 and this process's "
+                 f"{len(os.sched_getaffinity(0))} CPUs")
     tools = Tools(args)
 
     workdir = args.keep or tempfile.mkdtemp(prefix="fp8-bench-")
@@ -82,12 +88,15 @@ def main(description):
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
 
-    print(f"CPU: {cpu_model()}; single thread; mlir-runner -O3 from {tools.llvm_bin}")
+    threads = "single thread" if args.threads == 1 else f"{args.threads} threads"
+    print(f"CPU: {cpu_model()}; {threads}; mlir-runner -O3 from {tools.llvm_bin}")
     for s in suites:
         print_table(s)
     print(f"\ntotal {time.time() - start:.0f} s")
 
     records = [r for s in suites for r in s["records"]]
+    for record in records:
+        record.setdefault("threads", args.threads)
     os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
     with open(args.output, "w") as f:
         json.dump(records, f, indent=1)

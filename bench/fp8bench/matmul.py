@@ -54,7 +54,7 @@ def matmul_suite(tools, args, workdir):
                         mm_program(size, size, size, rounds, MM_SCALINGS, first,
                                    (first or t == "amx") and size == n, f"{size}", t),
                         tools.fp8_opt, cpu_pipeline(t),
-                        [tools.c_runner_utils]
+                        [tools.c_runner_utils, tools.omp_runtime]
                         + ([tools.fp8_runtime] if t == "amx" else []))
             progs.append((p, repeats, f"{size}^3 x {rounds} rounds, target={t}"))
     p_up = Program(f"matmul-upstream-{nu}", mm_program(nu, nu, nu, args.mm_upstream_rounds,
@@ -218,6 +218,8 @@ def matmul_suite(tools, args, workdir):
         "check: 64 sampled outputs vs an f64 sum over K of the dequantized operands "
         "(fp8.dequantize), error / sum|a*b|, tolerance K * 2^-23",
     ]
-    return {"title": "Scaled matmul (GFLOP/s, single thread)", "legend": legend,
+    threads = ("single thread" if tools.threads == 1
+               else f"{tools.threads} threads, peak of one")
+    return {"title": f"Scaled matmul (GFLOP/s, {threads})", "legend": legend,
             "columns": columns, "rows": rows, "notes": notes, "records": records,
             "baselines": baselines, "baseline_fmt": "gflops"}

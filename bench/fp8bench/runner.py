@@ -32,6 +32,10 @@ class Tools:
         self.mlir_runner = os.path.join(llvm_bin, "mlir-runner")
         self.objdump = os.path.join(llvm_bin, "llvm-objdump")
         self.c_runner_utils = os.path.join(llvm_lib, "libmlir_c_runner_utils.so")
+        # The LLVM OpenMP runtime: fp8-cpu-pipeline's code runs its parallel
+        # loops on threads through it (OMP_NUM_THREADS=--threads).
+        self.omp_runtime = os.path.join(llvm_lib, "libomp.so")
+        self.threads = getattr(args, "threads", 1)
         # Asks Linux for the AMX tile state when loaded (target=amx code).
         self.fp8_runtime = os.path.join(os.path.dirname(self.fp8_opt), "..", "lib",
                                         "libfp8_runtime.so")
@@ -39,14 +43,15 @@ class Tools:
         # which this library of upstream's defines.
         self.apfloat_wrappers = os.path.join(llvm_lib, "libmlir_apfloat_wrappers.so")
         for path in (self.fp8_opt, self.mlir_opt, self.mlir_runner,
-                     self.c_runner_utils, self.apfloat_wrappers):
+                     self.c_runner_utils, self.omp_runtime,
+                     self.apfloat_wrappers):
             if not os.path.exists(path):
                 sys.exit(f"bench: missing {path} (build the project with "
                          f"`ninja -C build`, or pass --fp8-opt / --llvm-bin)")
 
 
-def run_checked(cmd, what=""):
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+def run_checked(cmd, what="", env=None):
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         sys.exit(f"bench: {what or cmd[0]} failed ({proc.returncode}):\n"
                  f"$ {' '.join(cmd)}\n{proc.stderr[-4000:]}")
@@ -76,11 +81,15 @@ class Program:
                "-entry-point-result=void", "-O3",
                "-shared-libs=" + ",".join(self.shared_libs),
                "-dump-object-file", "-object-filename=" + self.object]
-        # Single thread, and pinned so that it does not migrate mid-loop.
+        # --threads threads (the parallel loops of fp8-cpu-pipeline's code;
+        # the rest is single-threaded), pinned to as many CPUs so that they
+        # do not migrate mid-loop.
         if shutil.which("taskset") and hasattr(os, "sched_getaffinity"):
-            cmd = ["taskset", "-c", str(max(os.sched_getaffinity(0)))] + cmd
+            cpus = sorted(os.sched_getaffinity(0))[-tools.threads:]
+            cmd = ["taskset", "-c", ",".join(map(str, cpus))] + cmd
+        env = dict(os.environ, OMP_NUM_THREADS=str(tools.threads))
         start = time.time()
-        out = run_checked(cmd, what=f"running {self.name}")
+        out = run_checked(cmd, what=f"running {self.name}", env=env)
         self.wall_s = time.time() - start
         with open(os.path.join(workdir, self.name + ".out"), "w") as f:
             f.write(out)

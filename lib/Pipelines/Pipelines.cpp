@@ -12,6 +12,7 @@
 #include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
 #include "mlir/Conversion/NVVMToLLVM/NVVMToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToOpenMP/SCFToOpenMP.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Conversion/SCFToGPU/SCFToGPUPass.h"
 #include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
@@ -54,8 +55,11 @@ void mlir::fp8::buildFP8CPUPipeline(OpPassManager &pm,
   // materialized once rather than decoded in the inner loop; then the
   // element-wise ops (conversions, quantization) are fused and become loops
   // over 16-lane vectors, and reductions of rows trees of vector ops. What
-  // is left stays linalg and becomes scalar loops. First, what the target's
-  // kernels cannot lower is decomposed (nothing, on a CPU).
+  // is left stays linalg and becomes scalar loops. With `threads`, the
+  // outermost tile loop over a parallel dimension of each of these ops (not
+  // of small ones) is an scf.forall, whose iterations write disjoint tiles
+  // and reduce each output element in the serial order. First, what the
+  // target's kernels cannot lower is decomposed (nothing, on a CPU).
   FP8LegalizePassOptions legalize;
   legalize.target = options.target;
   pm.addPass(createFP8LegalizePass(legalize));
@@ -69,10 +73,16 @@ void mlir::fp8::buildFP8CPUPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createFP8LowerMathPass());
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createFP8DecomposeConvolutionsPass());
-  pm.addNestedPass<func::FuncOp>(createFP8VectorizeContractionsPass());
+  FP8VectorizeContractionsPassOptions contractions;
+  contractions.parallel = options.threads;
+  pm.addNestedPass<func::FuncOp>(createFP8VectorizeContractionsPass(contractions));
   pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
-  pm.addNestedPass<func::FuncOp>(createFP8VectorizeElementwisePass());
-  pm.addNestedPass<func::FuncOp>(createFP8VectorizeReductionsPass());
+  FP8VectorizeElementwisePassOptions elementwise;
+  elementwise.parallel = options.threads;
+  pm.addNestedPass<func::FuncOp>(createFP8VectorizeElementwisePass(elementwise));
+  FP8VectorizeReductionsPassOptions reductions;
+  reductions.parallel = options.threads;
+  pm.addNestedPass<func::FuncOp>(createFP8VectorizeReductionsPass(reductions));
   pm.addNestedPass<func::FuncOp>(vector::createLowerVectorMaskPass());
   pm.addPass(createCanonicalizerPass());
 
@@ -80,6 +90,8 @@ void mlir::fp8::buildFP8CPUPipeline(OpPassManager &pm,
   addOneShotBufferize(pm);
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
+  // Parallel loops on buffers: scf.parallel (on threads below, or serial).
+  pm.addNestedPass<func::FuncOp>(createForallToParallelLoopPass());
 
   // Loops, whose fp8 ops become integer code, then LLVM.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
@@ -88,6 +100,17 @@ void mlir::fp8::buildFP8CPUPipeline(OpPassManager &pm,
   ConvertFP8ToLLVMPassOptions fp8ToLLVM;
   fp8ToLLVM.target = options.target;
   pm.addPass(createConvertFP8ToLLVMPass(fp8ToLLVM));
+  // Each scf.parallel an omp.parallel region with a work-sharing loop
+  // (static schedule: each thread a contiguous range of iterations), whose
+  // thread count the OpenMP runtime picks when it runs; nested ones run on
+  // the thread that reaches them. Without threads, scf-to-cf makes them
+  // serial loops.
+  // The conversion puts each loop body in a memref.alloca_scope, which
+  // must hold one block: inlined before its loops become branches.
+  if (options.threads) {
+    pm.addPass(createConvertSCFToOpenMPPass());
+    pm.addNestedPass<func::FuncOp>(createFP8LowerAllocaScopesPass());
+  }
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());

@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/AffineMap.h"
@@ -160,9 +161,44 @@ vectorizeCopyTile(RewriterBase &rewriter, linalg::LinalgOp op,
   return SmallVector<Value>{written};
 }
 
+/// The dimension whose tile loop tileAndVectorize makes an `scf.forall`: the
+/// first parallel one, in loop order, that has more than one tile of
+/// `sizes`. None if the op has fewer than fp8::kMinParallelIterations iterations
+/// (statically) or is inside a parallel loop already (whose threads it would
+/// only fork again).
+static std::optional<unsigned>
+getParallelTileDim(linalg::LinalgOp op, ArrayRef<int64_t> sizes,
+                   ArrayRef<int64_t> interchange) {
+  if (op->getParentOfType<scf::ForallOp>() ||
+      op->getParentOfType<scf::ParallelOp>())
+    return std::nullopt;
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  int64_t iterations = 1;
+  for (int64_t range : ranges) {
+    if (ShapedType::isDynamic(range)) {
+      iterations = fp8::kMinParallelIterations;
+      break;
+    }
+    iterations = std::min(iterations * std::max<int64_t>(range, 0),
+                          fp8::kMinParallelIterations);
+  }
+  if (iterations < fp8::kMinParallelIterations)
+    return std::nullopt;
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  SmallVector<int64_t> order(interchange);
+  if (order.empty())
+    order = llvm::to_vector(llvm::seq<int64_t>(0, ranges.size()));
+  for (int64_t dim : order)
+    if (iterators[dim] == utils::IteratorType::parallel && sizes[dim] > 0 &&
+        (ShapedType::isDynamic(ranges[dim]) || ranges[dim] > sizes[dim]))
+      return dim;
+  return std::nullopt;
+}
+
 FailureOr<SmallVector<LoopLikeOpInterface>> mlir::fp8::tileAndVectorize(
     RewriterBase &rewriter, linalg::LinalgOp op, ArrayRef<int64_t> sizes,
-    bool createNamedContraction, ArrayRef<int64_t> interchange) {
+    bool createNamedContraction, ArrayRef<int64_t> interchange,
+    bool parallel) {
   // A loop of zero iterations (a dimension of size 0): the op computes
   // nothing and its results are its inits. Tiling it would ask for tiles of
   // 0 elements (which the tiler takes for "untiled") and vectors of 0 lanes.
@@ -175,19 +211,56 @@ FailureOr<SmallVector<LoopLikeOpInterface>> mlir::fp8::tileAndVectorize(
   for (auto [size, range] : llvm::zip_equal(clamped, op.getStaticLoopRanges()))
     if (!ShapedType::isDynamic(range))
       size = std::min(size, range);
-  rewriter.setInsertionPoint(op);
-  scf::SCFTilingOptions options;
-  options.setTileSizes(getAsIndexOpFoldResult(op.getContext(), clamped));
-  options.setInterchange(interchange);
-  FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
-      rewriter, cast<TilingInterface>(op.getOperation()), options);
-  if (failed(tiled))
-    return failure();
-  rewriter.replaceOp(op, tiled->replacements);
+  SmallVector<LoopLikeOpInterface> loops;
+  // The tiles of the loops tiled below: all but the parallel one.
+  SmallVector<int64_t> tileSizes(clamped);
+  std::optional<unsigned> parallelDim =
+      parallel ? getParallelTileDim(op, clamped, interchange) : std::nullopt;
+  if (parallelDim) {
+    rewriter.setInsertionPoint(op);
+    SmallVector<int64_t> forallSizes(clamped.size(), 0);
+    forallSizes[*parallelDim] = clamped[*parallelDim];
+    scf::SCFTilingOptions options;
+    options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+    options.setTileSizes(getAsIndexOpFoldResult(op.getContext(), forallSizes));
+    FailureOr<scf::SCFTilingResult> distributed = scf::tileUsingSCF(
+        rewriter, cast<TilingInterface>(op.getOperation()), options);
+    if (succeeded(distributed) && distributed->tiledOps.size() == 1 &&
+        isa<linalg::LinalgOp>(distributed->tiledOps.front())) {
+      rewriter.replaceOp(op, distributed->replacements);
+      llvm::append_range(loops, distributed->loops);
+      op = cast<linalg::LinalgOp>(distributed->tiledOps.front());
+      tileSizes[*parallelDim] = 0;
+    } else if (succeeded(distributed)) {
+      // Not a single linalg tile (which the tiling of a linalg op always
+      // is): keep the op serial.
+      for (LoopLikeOpInterface loop : distributed->loops)
+        rewriter.eraseOp(loop);
+    }
+  }
+
+  SmallVector<Operation *> tiles = {op};
+  if (llvm::any_of(tileSizes, [](int64_t size) { return size != 0; })) {
+    rewriter.setInsertionPoint(op);
+    scf::SCFTilingOptions options;
+    options.setTileSizes(getAsIndexOpFoldResult(op.getContext(), tileSizes));
+    options.setInterchange(interchange);
+    FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+        rewriter, cast<TilingInterface>(op.getOperation()), options);
+    if (failed(tiled)) {
+      if (loops.empty())
+        return failure();
+      // The parallel loop's tile stays a linalg op.
+      return loops;
+    }
+    rewriter.replaceOp(op, tiled->replacements);
+    llvm::append_range(loops, tiled->loops);
+    tiles = tiled->tiledOps;
+  }
   // An explicit (all false) list: an empty one made the vectorizer build
   // masks of the wrong type.
   SmallVector<bool> scalable(clamped.size(), false);
-  for (Operation *tile : tiled->tiledOps) {
+  for (Operation *tile : tiles) {
     rewriter.setInsertionPoint(tile);
     if (auto linalgTile = dyn_cast<linalg::LinalgOp>(tile)) {
       FailureOr<SmallVector<Value>> copied =
@@ -213,5 +286,5 @@ FailureOr<SmallVector<LoopLikeOpInterface>> mlir::fp8::tileAndVectorize(
     if (succeeded(fallback))
       rewriter.replaceOp(tile, *fallback);
   }
-  return tiled->loops;
+  return loops;
 }

@@ -108,8 +108,11 @@ struct FP8VectorizeContractionsPass
       FailureOr<SmallVector<LoopLikeOpInterface>> loops =
           mlir::fp8::tileAndVectorize(rewriter, op, sizes,
                                       /*createNamedContraction=*/true,
-                                      interchange);
-      if (succeeded(loops) && !loops->empty())
+                                      interchange, parallel);
+      // (The parallel loop, when it is the only one, has no accumulator to
+      // carry.)
+      if (succeeded(loops) && !loops->empty() &&
+          !isa<scf::ForallOp>(loops->back().getOperation()))
         hoistAccumulator(rewriter, loops->back());
     }
   }

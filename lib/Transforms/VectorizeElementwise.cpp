@@ -116,7 +116,8 @@ struct FP8VectorizeElementwisePass
           sizes[innermost.getPosition()] = vectorSize;
       }
       (void)mlir::fp8::tileAndVectorize(rewriter, op, sizes,
-                                        /*createNamedContraction=*/false);
+                                        /*createNamedContraction=*/false,
+                                        /*interchange=*/{}, parallel);
     }
   }
 };

@@ -167,7 +167,8 @@ struct FP8VectorizeReductionsPass
         budget /= std::max<int64_t>(sizes[dim], 1);
       }
       (void)mlir::fp8::tileAndVectorize(rewriter, op, sizes,
-                                        /*createNamedContraction=*/false);
+                                        /*createNamedContraction=*/false,
+                                        /*interchange=*/{}, parallel);
     }
 
     // Rows: one tree reduction each; the others: vectors combined

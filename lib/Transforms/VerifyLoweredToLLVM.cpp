@@ -8,6 +8,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMTypes.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/LLVMIR/ROCDLDialect.h"
+#include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/MapVector.h"
@@ -24,6 +25,20 @@ using namespace mlir;
 static bool isLLVMOp(Operation *op) {
   return isa_and_present<LLVM::LLVMDialect, NVVM::NVVMDialect,
                          ROCDL::ROCDLDialect>(op->getDialect());
+}
+
+/// OpenMP ops (the threads of fp8-cpu-pipeline) translate into calls to the
+/// OpenMP runtime once their values are LLVM values (convert-to-llvm).
+static bool isLoweredOpenMPOp(Operation *op) {
+  if (!isa_and_present<omp::OpenMPDialect>(op->getDialect()))
+    return false;
+  auto isLLVMType = [](Type type) { return LLVM::isCompatibleType(type); };
+  for (Region &region : op->getRegions())
+    for (Block &block : region)
+      if (!llvm::all_of(block.getArgumentTypes(), isLLVMType))
+        return false;
+  return llvm::all_of(op->getOperandTypes(), isLLVMType) &&
+         llvm::all_of(op->getResultTypes(), isLLVMType);
 }
 
 /// A type LLVM IR has no counterpart for: a float it does not have, or a
@@ -75,7 +90,8 @@ static bool isLoweredGPUHostOp(Operation *op) {
 }
 
 static bool isLoweredOp(Operation *op) {
-  return isa<ModuleOp>(op) || isLoweredGPUHostOp(op) || isLLVMOp(op);
+  return isa<ModuleOp>(op) || isLoweredGPUHostOp(op) || isLLVMOp(op) ||
+         isLoweredOpenMPOp(op);
 }
 
 /// An unrealized cast stays where a conversion changed the types on one side
@@ -108,7 +124,7 @@ static std::optional<std::string> getLeftoverReason(Operation *op) {
     return describeUnrealizedCast(cast);
   if (isa<ModuleOp>(op) || isLoweredGPUHostOp(op))
     return std::nullopt;
-  if (!isLLVMOp(op))
+  if (!isLLVMOp(op) && !isLoweredOpenMPOp(op))
     return std::string("was not lowered to the LLVM dialect");
   if (Type type = findUnrepresentableType(op)) {
     std::string reason;

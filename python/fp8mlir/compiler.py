@@ -59,10 +59,21 @@ def host_cpu_target():
 
 def _default_shared_libs():
     # libfp8_runtime asks Linux for the AMX tile state when it is loaded
-    # (code from fp8-cpu-pipeline{target=amx} needs it).
+    # (code from fp8-cpu-pipeline{target=amx} needs it). libomp runs the
+    # threads of fp8-cpu-pipeline (threads=true, the default).
     return [os.path.join(_core.MLIR_LIBRARY_DIR, "libmlir_c_runner_utils.so"),
             os.path.join(_core.MLIR_LIBRARY_DIR, "libmlir_runner_utils.so"),
+            os.path.join(_core.MLIR_LIBRARY_DIR, "libomp.so"),
             os.path.join(os.path.dirname(__file__), "libfp8_runtime.so")]
+
+
+def _check_threads(threads):
+    if threads is not None and (
+            isinstance(threads, bool) or not isinstance(threads, int) or
+            threads < 1):
+        raise ValueError(
+            f"threads must be None or an integer >= 1, got {threads!r}")
+    return threads or 0
 
 
 _NUMPY_TYPES = {
@@ -190,7 +201,8 @@ class Executable:
 
     def __init__(self, module, *, pipeline="fp8-cpu-pipeline{target=host}",
                  opt_level=2,
-                 shared_libs=None):
+                 shared_libs=None, threads=None):
+        threads = _check_threads(threads)
         if not isinstance(module, Module):
             module = parse(module)
         _check_text(pipeline, "pipeline")
@@ -205,7 +217,7 @@ class Executable:
             raise TypeError("shared_libs must be a list of paths")
         shared_libs = [os.fsdecode(os.fspath(p)) for p in shared_libs]
         self._executable = _core.Executable.create(
-            module, pipeline, int(opt_level), shared_libs)
+            module, pipeline, int(opt_level), shared_libs, threads)
         self._signatures = {}
         for name, arguments, results, unsupported in \
                 self._executable.signatures():
@@ -222,6 +234,17 @@ class Executable:
             for name, (args, results, unsupported) in self._signatures.items()
             if not unsupported
         }
+
+    @property
+    def threads(self):
+        """The thread count of the code's parallel loops in each call, or
+        None for the OpenMP runtime's (all cores, or ``OMP_NUM_THREADS``);
+        settable."""
+        return self._executable.threads or None
+
+    @threads.setter
+    def threads(self, threads):
+        self._executable.threads = _check_threads(threads)
 
     def invoke(self, name, *args):
         """Calls function ``name``; returns its result, a tuple of them, or
@@ -256,14 +279,19 @@ class Executable:
 
 
 def jit(module, *, pipeline="fp8-cpu-pipeline{target=host}", opt_level=2,
-        shared_libs=None):
+        shared_libs=None, threads=None):
     """Lowers ``module`` (text or a Module, left unchanged) with
     ``pipeline`` and compiles it in process: an Executable. The default
     pipeline's ``target=host`` is the fastest CPU target of this machine
     (``host_cpu_target()``).
 
     ``shared_libs`` are loaded for the symbols the code calls (default:
-    MLIR's libmlir_c_runner_utils.so and libmlir_runner_utils.so, and the
-    package's libfp8_runtime.so)."""
+    MLIR's libmlir_c_runner_utils.so and libmlir_runner_utils.so, the LLVM
+    OpenMP runtime libomp.so, and the package's libfp8_runtime.so).
+
+    ``threads``: how many threads the code's parallel loops run on in each
+    call (fp8-cpu-pipeline's ``threads`` option, on by default, makes them
+    OpenMP); None leaves it to the OpenMP runtime (all cores, or
+    ``OMP_NUM_THREADS``). Results do not depend on it."""
     return Executable(module, pipeline=pipeline, opt_level=opt_level,
-                      shared_libs=shared_libs)
+                      shared_libs=shared_libs, threads=threads)

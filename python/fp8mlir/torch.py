@@ -142,7 +142,7 @@ class CompiledModule:
 
 def compile(model, *example_inputs, recipe="ocp", scaling="row",
             target="host", keep_first_last=False, insert_casts=None,
-            passes=None, opt_level=2, func_name="main"):
+            passes=None, opt_level=2, func_name="main", threads=None):
     """Compiles ``model`` (an ``nn.Module``, in the mode it is in: call
     ``model.eval()`` for inference) for the shapes of ``example_inputs``;
     or, given ``export()``'s MLIR text as ``model`` and no inputs, that
@@ -162,6 +162,9 @@ def compile(model, *example_inputs, recipe="ocp", scaling="row",
                      ``{"margin": 2, "min-flops": 10**6}``.
     passes:          a pass pipeline run after ``fp8-fold-scales``, as on
                      the ``fp8-opt`` command line: ``"canonicalize,cse"``.
+    threads:         threads of the compiled code (``fp8mlir.jit``'s
+                     ``threads``; None: the OpenMP runtime's count);
+                     ``module.executable.threads`` changes it later.
     Errors (an unsupported op, a bad option) raise ``fp8mlir.MLIRError``.
     """
     if target == "native":
@@ -189,5 +192,6 @@ def compile(model, *example_inputs, recipe="ocp", scaling="row",
         module.run(passes)
         stages["passes"] = str(module)
     pipeline = f"fp8-cpu-pipeline{{target={target}}}"
-    executable = jit(module, pipeline=pipeline, opt_level=opt_level)
+    executable = jit(module, pipeline=pipeline, opt_level=opt_level,
+                     threads=threads)
     return CompiledModule(stages, pipeline, executable, func_name)

@@ -20,6 +20,8 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/Support/DynamicLibrary.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/thread.h"
@@ -538,6 +540,11 @@ static void requestAMXTileData() {
 
 struct Executable::Impl {
   std::unique_ptr<ExecutionEngine> engine;
+  /// The thread count of each call's parallel regions, 0 for the OpenMP
+  /// runtime's own, and the runtime's functions that set it.
+  unsigned threads = 0;
+  void (*setNumThreads)(int) = nullptr;
+  int (*getMaxThreads)() = nullptr;
 };
 
 Executable::~Executable() = default;
@@ -545,7 +552,8 @@ Executable::~Executable() = default;
 std::unique_ptr<Executable>
 Executable::create(const Module &module, const std::string &pipeline,
                    unsigned optLevel,
-                   const std::vector<std::string> &sharedLibs, Error &error) {
+                   const std::vector<std::string> &sharedLibs, unsigned threads,
+                   Error &error) {
   static std::once_flag nativeTarget;
   std::call_once(nativeTarget, [] {
     llvm::InitializeNativeTarget();
@@ -608,6 +616,23 @@ Executable::create(const Module &module, const std::string &pipeline,
   executable->impl = std::make_unique<Impl>();
   executable->impl->engine = std::move(*engine);
   executable->impl->engine->initialize();
+  // The OpenMP runtime the engine loaded (libomp.so), not another one the
+  // process may hold under the same names (PyTorch's libgomp).
+  Impl &impl = *executable->impl;
+  for (const std::string &library : sharedLibs) {
+    auto loaded = llvm::sys::DynamicLibrary::getPermanentLibrary(
+        library.c_str(), /*errMsg=*/nullptr);
+    if (!loaded.isValid())
+      continue;
+    impl.setNumThreads = reinterpret_cast<void (*)(int)>(
+        loaded.getAddressOfSymbol("omp_set_num_threads"));
+    impl.getMaxThreads = reinterpret_cast<int (*)()>(
+        loaded.getAddressOfSymbol("omp_get_max_threads"));
+    if (impl.setNumThreads && impl.getMaxThreads)
+      break;
+  }
+  if (!executable->setThreads(threads, error))
+    return nullptr;
   return executable;
 }
 
@@ -791,6 +816,19 @@ static bool checkArguments(const Signature &signature,
   return true;
 }
 
+bool Executable::setThreads(unsigned threads, Error &error) {
+  if (threads > 0 && (!impl->setNumThreads || !impl->getMaxThreads)) {
+    error.summary = "threads=" + std::to_string(threads) +
+                    " needs the OpenMP runtime (libomp.so) among the shared "
+                    "libraries";
+    return false;
+  }
+  impl->threads = threads;
+  return true;
+}
+
+unsigned Executable::getThreads() const { return impl->threads; }
+
 bool Executable::invoke(const std::string &name,
                         std::vector<Argument> &arguments,
                         std::vector<Result> &results, Error &error) {
@@ -855,6 +893,17 @@ bool Executable::invoke(const std::string &name,
   if (!signature.results.empty())
     packed.push_back(resultStorage.data());
 
+  // The thread count is the calling thread's (an OpenMP ICV): set for the
+  // call, then restored.
+  int previousThreads = 0;
+  if (impl->threads > 0) {
+    previousThreads = impl->getMaxThreads();
+    impl->setNumThreads(static_cast<int>(impl->threads));
+  }
+  llvm::scope_exit restoreThreads([&] {
+    if (impl->threads > 0)
+      impl->setNumThreads(previousThreads);
+  });
   if (llvm::Error callError = impl->engine->invokePacked(name, packed)) {
     error.summary =
         "cannot call @" + name + ": " + llvm::toString(std::move(callError));

@@ -137,12 +137,21 @@ public:
   /// `sharedLibs` (e.g. libmlir_c_runner_utils.so) for symbols it calls.
   /// The tensor arguments of the public functions are marked
   /// `bufferization.writable = false` first, so that One-Shot Bufferize
-  /// never writes into the caller's buffers.
+  /// never writes into the caller's buffers. `threads` > 0: the parallel
+  /// regions of each call run on that many threads (omp_set_num_threads of
+  /// the OpenMP runtime among `sharedLibs` around the call); 0: as many as
+  /// the runtime picks (all cores, or OMP_NUM_THREADS).
   static std::unique_ptr<Executable>
   create(const Module &module, const std::string &pipeline, unsigned optLevel,
-         const std::vector<std::string> &sharedLibs, Error &error);
+         const std::vector<std::string> &sharedLibs, unsigned threads,
+         Error &error);
 
   const std::vector<Signature> &getSignatures() const { return signatures; }
+
+  /// The thread count of the calls (see create); false, with `error` set,
+  /// for a count > 0 without the OpenMP runtime.
+  bool setThreads(unsigned threads, Error &error);
+  unsigned getThreads() const;
 
   /// Calls `name`; arguments are checked against its signature. The
   /// buffers the code returns are handed to `results` (see Result).

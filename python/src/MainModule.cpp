@@ -493,10 +493,12 @@ NB_MODULE(_fp8mlir, m) {
       .def_static("create",
                   [](const Module &module, const std::string &pipeline,
                      unsigned optLevel,
-                     const std::vector<std::string> &sharedLibs) {
+                     const std::vector<std::string> &sharedLibs,
+                     unsigned threads) {
                     Error error;
-                    std::unique_ptr<Executable> executable = Executable::create(
-                        module, pipeline, optLevel, sharedLibs, error);
+                    std::unique_ptr<Executable> executable =
+                        Executable::create(module, pipeline, optLevel,
+                                           sharedLibs, threads, error);
                     if (!executable)
                       raise(error);
                     return executable;
@@ -515,5 +517,14 @@ NB_MODULE(_fp8mlir, m) {
              }
              return list;
            })
-      .def("invoke", &invokeExecutable);
+      .def("invoke", &invokeExecutable)
+      .def_prop_rw(
+          "threads", [](const Executable &executable) {
+            return executable.getThreads();
+          },
+          [](Executable &executable, unsigned threads) {
+            Error error;
+            if (!executable.setThreads(threads, error))
+              raise(error);
+          });
 }

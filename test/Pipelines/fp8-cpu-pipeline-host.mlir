@@ -17,7 +17,7 @@
 // RUN: fp8-opt %s --fp8-cpu-pipeline=target=amx -o %t.amx
 // RUN: cmp -s %t.host %t.generic || cmp -s %t.host %t.avx512 || cmp -s %t.host %t.avx512-bf16 || cmp %t.host %t.amx
 // RUN: mlir-runner %t.host -e main -entry-point-result=void \
-// RUN:   -shared-libs=%mlir_c_runner_utils,%mlir_runner_utils,%fp8_runtime | FileCheck %s
+// RUN:   -shared-libs=%mlir_c_runner_utils,%omp_runtime,%mlir_runner_utils,%fp8_runtime | FileCheck %s
 
 // PIPELINE: fp8-legalize{target=host}
 // PIPELINE: convert-fp8-matmul-to-cpu{{.*}} target=host}

@@ -20,6 +20,16 @@ struct FP8CPUPipelineOptions : PassPipelineOptions<FP8CPUPipelineOptions> {
                      "(AMX-BF16 tiles, Intel Sapphire Rapids and later), "
                      "host (the fastest of these for this machine's CPU)"),
       llvm::cl::init(Target(CPUTarget::Generic))};
+  Option<bool> threads{
+      *this, "threads",
+      llvm::cl::desc("Run the outer tile loops of element-wise ops, "
+                     "conversions, reductions and contractions, and every "
+                     "scf.parallel / scf.forall, on threads (OpenMP: the "
+                     "code calls the LLVM OpenMP runtime, libomp.so, which "
+                     "picks the thread count at run time: all cores, or "
+                     "OMP_NUM_THREADS). Results do not depend on the thread "
+                     "count. false: serial loops, no runtime needed"),
+      llvm::cl::init(true)};
 };
 
 /// What fp8-gpu-pipeline makes of the kernels.

@@ -40,6 +40,10 @@ def FP8VectorizeElementwisePass
   let options = [
     Option<"vectorSize", "vector-size", "int64_t", /*default=*/"16",
            "Elements per vector along the innermost loop (>= 1)">,
+    Option<"parallel", "parallel", "bool", /*default=*/"false",
+           "Make the outermost tile loop over a parallel dimension an "
+           "scf.forall (for threads), outside the others, in ops of at "
+           "least 32768 iterations that are not in a parallel loop already">,
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",
@@ -133,6 +137,10 @@ def FP8VectorizeReductionsPass
     Option<"maxVectorElements", "max-vector-elements", "int64_t",
            /*default=*/"1024",
            "Most elements of a tile (>= vector-size)">,
+    Option<"parallel", "parallel", "bool", /*default=*/"false",
+           "Make the outermost tile loop over a parallel dimension an "
+           "scf.forall (for threads), outside the others, in ops of at "
+           "least 32768 iterations that are not in a parallel loop already">,
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",
@@ -171,6 +179,10 @@ def FP8VectorizeContractionsPass
            "Columns of the register tile (>= 1)">,
     Option<"tileK", "tile-k", "int64_t", /*default=*/"1",
            "Reduction steps per vector.contract (>= 1)">,
+    Option<"parallel", "parallel", "bool", /*default=*/"false",
+           "Make the outermost tile loop over a parallel dimension an "
+           "scf.forall (for threads), outside the others, in ops of at "
+           "least 32768 iterations that are not in a parallel loop already">,
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",
@@ -272,6 +284,27 @@ def FP8LowerMathToLibmPass
   ];
 }
 
+def FP8LowerAllocaScopesPass : Pass<"fp8-lower-alloca-scopes"> {
+  let summary = "Inline memref.alloca_scope bodies between a stack save and "
+                "restore";
+  let description = [{
+    `convert-scf-to-openmp` puts the body of each parallel loop in a
+    `memref.alloca_scope` (stack allocations in an iteration are released at
+    its end), whose region must be one block; `convert-scf-to-cf` would turn
+    the loops in it into branches, which it cannot hold. This pass replaces
+    every `memref.alloca_scope` that is one block by its ops, preceded by
+    `llvm.intr.stacksave` and followed by `llvm.intr.stackrestore` where it
+    allocates on the stack itself (`memref.alloca`, `llvm.alloca`; not in a
+    nested allocation scope), which is what `convert-to-llvm` makes of it.
+    `fp8-cpu-pipeline` runs it after `convert-scf-to-openmp`.
+
+    Example: `memref.alloca_scope { %t = memref.alloca() : memref<16xf32>
+    ... }` becomes `%s = llvm.intr.stacksave : !llvm.ptr`, the alloca and
+    the other ops, and `llvm.intr.stackrestore %s : !llvm.ptr`.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 def FP8VerifyLoweredToLLVMPass : Pass<"fp8-verify-lowered-to-llvm"> {
   let summary = "Fail on anything that did not reach the LLVM dialect";
   let description = [{
@@ -294,7 +327,7 @@ def FP8VerifyLoweredToLLVMPass : Pass<"fp8-verify-lowered-to-llvm"> {
     Lowered means: an op of the `llvm` dialect or of a dialect of LLVM
     intrinsics (`nvvm`, `rocdl`), a `builtin.module`, or what the GPU
     dialect translates on a lowered host (`gpu.binary`, `gpu.launch_func` on
-    LLVM values); and no value of such an op (operands, results, block
+    LLVM values), an `omp` op on LLVM values (threads); and no value of such an op (operands, results, block
     arguments) has a type LLVM IR cannot represent: a float other than f16,
     bf16, f32, f64, f80 and f128 (the LLVM dialect takes vectors of them),
     or a type of another dialect, such as `!fp8.hif8`. Attributes are not

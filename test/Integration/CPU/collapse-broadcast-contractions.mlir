@@ -8,17 +8,17 @@
 //
 // RUN: fp8-opt %s --fp8-cpu-pipeline=target=avx512 \
 // RUN: | mlir-runner -e collapsed -entry-point-result=void \
-// RUN:     -shared-libs=%mlir_c_runner_utils,%mlir_runner_utils,%fp8_test_runtime > %t.f32.collapsed
+// RUN:     -shared-libs=%mlir_c_runner_utils,%omp_runtime,%mlir_runner_utils,%fp8_test_runtime > %t.f32.collapsed
 // RUN: fp8-opt %s --fp8-cpu-pipeline=target=avx512 \
 // RUN: | mlir-runner -e batched -entry-point-result=void \
-// RUN:     -shared-libs=%mlir_c_runner_utils,%mlir_runner_utils,%fp8_test_runtime > %t.f32.batched
+// RUN:     -shared-libs=%mlir_c_runner_utils,%omp_runtime,%mlir_runner_utils,%fp8_test_runtime > %t.f32.batched
 // RUN: %python %S/compare-outputs.py %t.f32.collapsed %t.f32.batched --max-rel-l2 1e-6 | FileCheck %s
 // RUN: fp8-opt %s --fp8-insert-casts="scaling=row" --fp8-cpu-pipeline=target=avx512 \
 // RUN: | mlir-runner -e collapsed -entry-point-result=void \
-// RUN:     -shared-libs=%mlir_c_runner_utils,%mlir_runner_utils,%fp8_test_runtime > %t.e4m3.collapsed
+// RUN:     -shared-libs=%mlir_c_runner_utils,%omp_runtime,%mlir_runner_utils,%fp8_test_runtime > %t.e4m3.collapsed
 // RUN: fp8-opt %s --fp8-insert-casts="scaling=row" --fp8-cpu-pipeline=target=avx512 \
 // RUN: | mlir-runner -e batched -entry-point-result=void \
-// RUN:     -shared-libs=%mlir_c_runner_utils,%mlir_runner_utils,%fp8_test_runtime > %t.e4m3.batched
+// RUN:     -shared-libs=%mlir_c_runner_utils,%omp_runtime,%mlir_runner_utils,%fp8_test_runtime > %t.e4m3.batched
 // RUN: %python %S/compare-outputs.py %t.e4m3.collapsed %t.e4m3.batched --max-rel-l2 1e-6 | FileCheck %s
 // RUN: %python %S/compare-outputs.py %t.e4m3.collapsed %t.f32.batched --max-rel-l2 0.1 | FileCheck %s
 // RUN: fp8-opt %s --fp8-insert-casts="scaling=row" | FileCheck %s --check-prefix=IR

@@ -8,7 +8,7 @@
 //
 // RUN: fp8-opt %s -fp8-cpu-pipeline \
 // RUN: | mlir-runner -e main -entry-point-result=void -O2 \
-// RUN:     -shared-libs=%mlir_c_runner_utils \
+// RUN:     -shared-libs=%mlir_c_runner_utils,%omp_runtime \
 // RUN: | FileCheck %s
 
 // CHECK: conv nchw 3x3 dilation 2

@@ -7,11 +7,11 @@
 //
 // RUN: fp8-opt %s -fp8-cpu-pipeline \
 // RUN: | mlir-runner -e main -entry-point-result=void \
-// RUN:     -shared-libs=%mlir_c_runner_utils,%mlir_runner_utils,%fp8_test_runtime \
+// RUN:     -shared-libs=%mlir_c_runner_utils,%omp_runtime,%mlir_runner_utils,%fp8_test_runtime \
 // RUN:     > %t.reference
 // RUN: fp8-opt %s -fp8-fold-scales -fp8-cpu-pipeline \
 // RUN: | mlir-runner -e main -entry-point-result=void \
-// RUN:     -shared-libs=%mlir_c_runner_utils,%mlir_runner_utils,%fp8_test_runtime \
+// RUN:     -shared-libs=%mlir_c_runner_utils,%omp_runtime,%mlir_runner_utils,%fp8_test_runtime \
 // RUN:     > %t.folded
 // RUN: sed -e 's/base@ = 0x[0-9a-f]*//' %t.reference > %t.reference.data
 // RUN: sed -e 's/base@ = 0x[0-9a-f]*//' %t.folded > %t.folded.data

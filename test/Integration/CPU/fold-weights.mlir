@@ -13,26 +13,26 @@
 //
 // RUN: fp8-opt %s -fp8-insert-casts=scaling=row -fp8-fold-scales -fp8-cpu-pipeline \
 // RUN: | mlir-runner -e main -entry-point-result=void -O2 \
-// RUN:     -shared-libs=%mlir_c_runner_utils,%mlir_runner_utils,%fp8_test_runtime \
+// RUN:     -shared-libs=%mlir_c_runner_utils,%omp_runtime,%mlir_runner_utils,%fp8_test_runtime \
 // RUN: | FileCheck %s
 // RUN: fp8-opt %s -fp8-insert-casts="recipe=hif8 scaling=row" -fp8-fold-scales -fp8-cpu-pipeline \
 // RUN: | mlir-runner -e main -entry-point-result=void -O2 \
-// RUN:     -shared-libs=%mlir_c_runner_utils,%mlir_runner_utils,%fp8_test_runtime \
+// RUN:     -shared-libs=%mlir_c_runner_utils,%omp_runtime,%mlir_runner_utils,%fp8_test_runtime \
 // RUN: | FileCheck %s
 // RUN: %if avx512 %{ fp8-opt %s -fp8-insert-casts=scaling=tensor -fp8-fold-scales \
 // RUN:     -fp8-cpu-pipeline=target=avx512 \
 // RUN: | mlir-runner -e main -entry-point-result=void -O2 \
-// RUN:     -shared-libs=%mlir_c_runner_utils,%mlir_runner_utils,%fp8_test_runtime \
+// RUN:     -shared-libs=%mlir_c_runner_utils,%omp_runtime,%mlir_runner_utils,%fp8_test_runtime \
 // RUN: | FileCheck %s %}
 // RUN: %if avx512bf16 %{ fp8-opt %s -fp8-insert-casts=scaling=mx32 -fp8-fold-scales \
 // RUN:     -fp8-cpu-pipeline=target=avx512-bf16 \
 // RUN: | mlir-runner -e main -entry-point-result=void -O2 \
-// RUN:     -shared-libs=%mlir_c_runner_utils,%mlir_runner_utils,%fp8_test_runtime \
+// RUN:     -shared-libs=%mlir_c_runner_utils,%omp_runtime,%mlir_runner_utils,%fp8_test_runtime \
 // RUN: | FileCheck %s %}
 // RUN: %if amx %{ fp8-opt %s -fp8-insert-casts=scaling=row -fp8-fold-scales \
 // RUN:     -fp8-cpu-pipeline=target=amx \
 // RUN: | mlir-runner -e main -entry-point-result=void -O2 \
-// RUN:     -shared-libs=%mlir_c_runner_utils,%mlir_runner_utils,%fp8_test_runtime,%fp8_runtime \
+// RUN:     -shared-libs=%mlir_c_runner_utils,%omp_runtime,%mlir_runner_utils,%fp8_test_runtime,%fp8_runtime \
 // RUN: | FileCheck %s %}
 // RUN: fp8-opt %s -fp8-insert-casts=scaling=row -fp8-fold-scales | FileCheck %s --check-prefix=FOLDED
 

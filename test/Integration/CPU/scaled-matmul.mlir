@@ -14,30 +14,30 @@
 //
 // RUN: fp8-opt %s -fp8-cpu-pipeline \
 // RUN: | mlir-runner -e main -entry-point-result=void -O2 \
-// RUN:     -shared-libs=%mlir_c_runner_utils,%fp8_test_runtime \
+// RUN:     -shared-libs=%mlir_c_runner_utils,%omp_runtime,%fp8_test_runtime \
 // RUN: | FileCheck %s
 // RUN: %if avx512 %{ fp8-opt %s -fp8-cpu-pipeline=target=avx512 \
 // RUN: | mlir-runner -e main -entry-point-result=void -O2 \
-// RUN:     -shared-libs=%mlir_c_runner_utils,%fp8_test_runtime \
+// RUN:     -shared-libs=%mlir_c_runner_utils,%omp_runtime,%fp8_test_runtime \
 // RUN: | FileCheck %s %}
 // RUN: %if avx512bf16 %{ fp8-opt %s -fp8-cpu-pipeline=target=avx512-bf16 \
 // RUN: | mlir-runner -e main -entry-point-result=void -O2 \
-// RUN:     -shared-libs=%mlir_c_runner_utils,%fp8_test_runtime \
+// RUN:     -shared-libs=%mlir_c_runner_utils,%omp_runtime,%fp8_test_runtime \
 // RUN: | FileCheck %s %}
 // RUN: %if avx512bf16 %{ fp8-opt %s \
 // RUN:     -convert-fp8-matmul-to-cpu="target=avx512-bf16 mr=3 nr=16 mc=6 kc=32 nc=32" \
 // RUN:     -fp8-cpu-pipeline=target=avx512-bf16 \
 // RUN: | mlir-runner -e main -entry-point-result=void -O2 \
-// RUN:     -shared-libs=%mlir_c_runner_utils,%fp8_test_runtime \
+// RUN:     -shared-libs=%mlir_c_runner_utils,%omp_runtime,%fp8_test_runtime \
 // RUN: | FileCheck %s %}
 // RUN: %if amx %{ fp8-opt %s -fp8-cpu-pipeline=target=amx \
 // RUN: | mlir-runner -e main -entry-point-result=void -O2 \
-// RUN:     -shared-libs=%mlir_c_runner_utils,%fp8_test_runtime,%fp8_runtime \
+// RUN:     -shared-libs=%mlir_c_runner_utils,%omp_runtime,%fp8_test_runtime,%fp8_runtime \
 // RUN: | FileCheck %s %}
 // RUN: fp8-opt %s -convert-fp8-matmul-to-cpu=target=amx -test-fp8-emulate-amx \
 // RUN:     -fp8-cpu-pipeline \
 // RUN: | mlir-runner -e main -entry-point-result=void -O2 \
-// RUN:     -shared-libs=%mlir_c_runner_utils,%fp8_test_runtime \
+// RUN:     -shared-libs=%mlir_c_runner_utils,%omp_runtime,%fp8_test_runtime \
 // RUN: | FileCheck %s
 //
 // Blocks smaller than the problems, so that every loop of the kernels runs
@@ -45,13 +45,13 @@
 // RUN: fp8-opt %s -convert-fp8-matmul-to-cpu="mr=3 nr=16 mc=6 kc=16 nc=32" \
 // RUN:     -fp8-cpu-pipeline \
 // RUN: | mlir-runner -e main -entry-point-result=void -O2 \
-// RUN:     -shared-libs=%mlir_c_runner_utils,%fp8_test_runtime \
+// RUN:     -shared-libs=%mlir_c_runner_utils,%omp_runtime,%fp8_test_runtime \
 // RUN: | FileCheck %s
 // RUN: fp8-opt %s \
 // RUN:     -convert-fp8-matmul-to-cpu="target=amx mr=16 nr=16 mc=16 kc=32 nc=32" \
 // RUN:     -test-fp8-emulate-amx -fp8-cpu-pipeline \
 // RUN: | mlir-runner -e main -entry-point-result=void -O2 \
-// RUN:     -shared-libs=%mlir_c_runner_utils,%fp8_test_runtime \
+// RUN:     -shared-libs=%mlir_c_runner_utils,%omp_runtime,%fp8_test_runtime \
 // RUN: | FileCheck %s
 
 // CHECK: scaled_matmul f8E4M3FN x f8E4M3FN [1x37x29x45] (worst error {{[0-9.]+}} of the bound): 1073 values, mismatches: 0

@@ -3,9 +3,17 @@
 // element: amax per block, the scale computed from it, quantize and
 // dequantize with those scales.
 //
-// RUN: fp8-opt %s -fp8-cpu-pipeline \
-// RUN: | mlir-runner -e main -entry-point-result=void -O2 \
-// RUN:     -shared-libs=%mlir_c_runner_utils,%fp8_test_runtime \
+// The code runs on threads: checked on 1, 2 and 3 of them.
+//
+// RUN: fp8-opt %s -fp8-cpu-pipeline -o %t.mlir
+// RUN: env OMP_NUM_THREADS=1 mlir-runner %t.mlir -e main -entry-point-result=void -O2 \
+// RUN:     -shared-libs=%mlir_c_runner_utils,%omp_runtime,%fp8_test_runtime \
+// RUN: | FileCheck %s
+// RUN: env OMP_NUM_THREADS=2 mlir-runner %t.mlir -e main -entry-point-result=void -O2 \
+// RUN:     -shared-libs=%mlir_c_runner_utils,%omp_runtime,%fp8_test_runtime \
+// RUN: | FileCheck %s
+// RUN: env OMP_NUM_THREADS=3 mlir-runner %t.mlir -e main -entry-point-result=void -O2 \
+// RUN:     -shared-libs=%mlir_c_runner_utils,%omp_runtime,%fp8_test_runtime \
 // RUN: | FileCheck %s
 
 // CHECK: amax block 1x128: 2048 values, mismatches: 0

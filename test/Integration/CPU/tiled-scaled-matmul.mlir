@@ -15,13 +15,13 @@
 // RUN: split-file %s %t
 // RUN: fp8-opt %t/payload.mlir -fp8-cpu-pipeline \
 // RUN: | mlir-runner -e main -entry-point-result=void \
-// RUN:     -shared-libs=%mlir_c_runner_utils,%mlir_runner_utils,%fp8_test_runtime \
+// RUN:     -shared-libs=%mlir_c_runner_utils,%omp_runtime,%mlir_runner_utils,%fp8_test_runtime \
 // RUN:     > %t.reference
 // RUN: fp8-opt %t/payload.mlir \
 // RUN:     -transform-preload-library=transform-library-paths=%t/schedule.mlir \
 // RUN:     -transform-interpreter -fp8-cpu-pipeline \
 // RUN: | mlir-runner -e main -entry-point-result=void \
-// RUN:     -shared-libs=%mlir_c_runner_utils,%mlir_runner_utils,%fp8_test_runtime \
+// RUN:     -shared-libs=%mlir_c_runner_utils,%omp_runtime,%mlir_runner_utils,%fp8_test_runtime \
 // RUN:     > %t.tiled
 // RUN: sed -e 's/base@ = 0x[0-9a-f]*//' %t.reference > %t.reference.data
 // RUN: sed -e 's/base@ = 0x[0-9a-f]*//' %t.tiled > %t.tiled.data

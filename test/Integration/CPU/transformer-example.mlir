@@ -3,7 +3,7 @@
 //
 // RUN: fp8-opt %fp8_src_root/examples/transformer.mlir --fp8-cpu-pipeline \
 // RUN: | mlir-runner -e main -entry-point-result=void \
-// RUN:     -shared-libs=%mlir_c_runner_utils,%mlir_runner_utils \
+// RUN:     -shared-libs=%mlir_c_runner_utils,%omp_runtime,%mlir_runner_utils \
 // RUN: | FileCheck %s
 
 // CHECK: == f32 reference
