@@ -47,9 +47,9 @@ void CPUMatmulKernelBuilder::emitMicroKernel(Value pc, Value depth, Value row0,
       [&](OpBuilder &, Location, Value kk, ValueRange accumulators) {
         SmallVector<Value> rhsVectors;
         for (int64_t v = 0; v < vectors; ++v)
-          rhsVectors.push_back(vector::LoadOp::create(
-              b, vectorType, rhsPacked,
-              rhsAt(rhsPanel, kk, index(v * blk.vw))));
+          rhsVectors.push_back(
+              vector::LoadOp::create(b, vectorType, rhsPacked,
+                                     rhsAt(rhsPanel, kk, index(v * blk.vw))));
         SmallVector<Value> updated;
         for (int64_t i = 0; i < blk.mr; ++i) {
           Value lhsValue = memref::LoadOp::create(
@@ -154,8 +154,9 @@ void CPUMatmulKernelBuilder::emitDotMicroKernel(Value pc, Value depth,
       });
   for (int64_t i = 0; i < blk.mr; ++i)
     for (int64_t v = 0; v < vectors; ++v)
-      vector::StoreOp::create(b, kLoop.getResult(i * vectors + v), tileSums,
-                              ValueRange{tileSlot, index(i), index(v * blk.vw)});
+      vector::StoreOp::create(
+          b, kLoop.getResult(i * vectors + v), tileSums,
+          ValueRange{tileSlot, index(i), index(v * blk.vw)});
   emitBlockScaledUpdate(pc, row0, col0);
 }
 

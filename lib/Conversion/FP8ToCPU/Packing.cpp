@@ -235,15 +235,16 @@ Value CPUMatmulKernelBuilder::packConstantRhs(mlir::fp8::ScaledMatmulOp op,
     shape.append({paddedKc, blk.nr});
   Type element = bf16Panels ? Type(b.getBF16Type()) : Type(b.getF32Type());
   ArrayRef<char> bytes =
-      bf16Panels ? ArrayRef<char>(reinterpret_cast<const char *>(bf16Data.data()),
-                                  bf16Data.size() * sizeof(uint16_t))
-                 : ArrayRef<char>(reinterpret_cast<const char *>(f32Data.data()),
-                                  f32Data.size() * sizeof(float));
+      bf16Panels
+          ? ArrayRef<char>(reinterpret_cast<const char *>(bf16Data.data()),
+                           bf16Data.size() * sizeof(uint16_t))
+          : ArrayRef<char>(reinterpret_cast<const char *>(f32Data.data()),
+                           f32Data.size() * sizeof(float));
   auto type = RankedTensorType::get(shape, element);
   Value packed = arith::ConstantOp::create(
       b, type, DenseElementsAttr::getFromRawBuffer(type, bytes));
-  return bufferization::ToBufferOp::create(
-      b, MemRefType::get(shape, element), packed, /*read_only=*/true);
+  return bufferization::ToBufferOp::create(b, MemRefType::get(shape, element),
+                                           packed, /*read_only=*/true);
 }
 
 Value CPUMatmulKernelBuilder::loadScales(const Operand &operand,
@@ -368,8 +369,8 @@ Value CPUMatmulKernelBuilder::build(mlir::fp8::ScaledMatmulOp op) {
   // `chunkPanels` nr panels, at least kMinTasks where the problem has them.
   int64_t mBlocks = paddedM / mc + (paddedM % mc != 0);
   int64_t panels = nc / blk.nr;
-  int64_t splits = std::min(panels, std::max<int64_t>(
-                                        1, llvm::divideCeil(kMinTasks, mBlocks)));
+  int64_t splits = std::min(
+      panels, std::max<int64_t>(1, llvm::divideCeil(kMinTasks, mBlocks)));
   int64_t chunkPanels = llvm::divideCeil(panels, splits);
   int64_t maxChunks = llvm::divideCeil(panels, chunkPanels);
   int64_t batchSize = 1;
@@ -420,15 +421,15 @@ Value CPUMatmulKernelBuilder::build(mlir::fp8::ScaledMatmulOp op) {
       int64_t rows = bf16Panels ? 2 : 1;
       loop(zero, packedDepth, rows, [&](Value kk) {
         for (int64_t v = 0; v < blk.nr; v += blk.vw) {
-          Value col = arith::AddIOp::create(
-              b, arith::AddIOp::create(b, jc, jr), index(v));
+          Value col = arith::AddIOp::create(b, arith::AddIOp::create(b, jc, jr),
+                                            index(v));
           Value count = arith::SubIOp::create(b, index(n), col);
           SmallVector<Value> values;
           for (int64_t r = 0; r < rows; ++r) {
             // Rows past kcHere (AMX padding) are zeros.
             Value kr = arith::AddIOp::create(b, kk, index(r));
-            Value inside = arith::CmpIOp::create(b, arith::CmpIPredicate::slt,
-                                                 kr, kcHere);
+            Value inside =
+                arith::CmpIOp::create(b, arith::CmpIPredicate::slt, kr, kcHere);
             Value rowCount = arith::SelectOp::create(b, inside, count, zero);
             Value row = arith::MinSIOp::create(
                 b, arith::AddIOp::create(b, pc, kr), index(k - 1));
@@ -470,8 +471,7 @@ Value CPUMatmulKernelBuilder::build(mlir::fp8::ScaledMatmulOp op) {
         Value pair = arith::DivUIOp::create(b, kk, index(2));
         vector::TransferWriteOp::create(
             b, pairs, rhsPacked,
-            ValueRange{panel, pair,
-                       arith::MulIOp::create(b, column, index(2))},
+            ValueRange{panel, pair, arith::MulIOp::create(b, column, index(2))},
             AffineMap::getMinorIdentityMap(3, 2, context),
             ArrayRef<bool>{true, true});
       });
@@ -507,8 +507,8 @@ Value CPUMatmulKernelBuilder::build(mlir::fp8::ScaledMatmulOp op) {
       Value ncHere = arith::MinSIOp::create(
           b, index(nc), arith::SubIOp::create(b, index(paddedN), jc));
       Value panelsHere = arith::DivUIOp::create(b, ncHere, index(blk.nr));
-      Value chunks = arith::CeilDivUIOp::create(b, panelsHere,
-                                                index(chunkPanels));
+      Value chunks =
+          arith::CeilDivUIOp::create(b, panelsHere, index(chunkPanels));
       // The K blocks stay in order: each sum adds its K blocks in the same
       // order whatever the thread count.
       loop(zero, index(k), kc, [&](Value pc) {
@@ -541,7 +541,8 @@ Value CPUMatmulKernelBuilder::build(mlir::fp8::ScaledMatmulOp op) {
           Value ic = arith::MulIOp::create(b, ivs[0], index(mc));
           Value mcHere = arith::MinSIOp::create(
               b, index(mc), arith::SubIOp::create(b, index(paddedM), ic));
-          Value firstPanel = arith::MulIOp::create(b, ivs[1], index(chunkPanels));
+          Value firstPanel =
+              arith::MulIOp::create(b, ivs[1], index(chunkPanels));
           Value endPanel = arith::MinSIOp::create(
               b, arith::AddIOp::create(b, firstPanel, index(chunkPanels)),
               panelsHere);
