@@ -147,7 +147,12 @@ def ConvertFP8MatmulToCPUPass
     registers), `avx512` (16-lane vectors, `mr x 32` tiles for 32 registers),
     `avx512-bf16` (the bf16 panels and per-K-block scales of `amx`, with an
     8 x 32 tile of f32 registers updated by AVX-512 BF16 `vdpbf16ps`: two
-    products per lane and instruction; needs `avx512_bf16`),
+    products per lane and instruction; needs `avx512_bf16`. On Intel
+    Sapphire / Emerald Rapids a 512-bit `vdpbf16ps` holds both FMA ports
+    (0 and 5) for two cycles in LLVM's scheduling model, so its inner loop
+    does 16 multiply-adds a cycle against 32 for `avx512`'s two FMA pipes:
+    measured 106 against 186 GFLOP/s at 1024^3 there; prefer `amx` or
+    `avx512` on those CPUs),
     `amx` (AMX-BF16 tiles; needs a CPU with AMX and, on Linux, the tile-data
     permission that `libfp8_runtime` requests when it is loaded). The
     blocking options override the target's defaults (0 keeps them).
