@@ -1,7 +1,9 @@
 """Suite `matmul`: fp8.scaled_matmul GFLOP/s through fp8-cpu-pipeline, per
 scaling and target, against the measured f32 FMA (and AMX-BF16) peak and
-f32 linalg.matmul through our pipeline and upstream's standard lowering.
-See bench/README.md."""
+f32 linalg.matmul through our pipeline and upstream's standard lowering, and
+per-tensor scaling with 1 and 2 threads against the peers a user would pick
+instead (torch bf16 / f32 and NumPy f32 matmul, same thread count, same run;
+matmul_peers.py). See bench/README.md."""
 
 import os
 import statistics
@@ -9,6 +11,7 @@ import sys
 
 from .harness import VECTOR
 from .host import cpu_flags
+from .matmul_peers import PEERS, ThreadedProgram, measure_peers, pinned_cpus
 from .matmul_program import (AMX_PEAK_ITERS, AMX_TILE_FLOPS, MM_FMT, MM_SCALINGS,
                              PEAK_ACCS, PEAK_ITERS, mm_program)
 from .passes import CPU_PIPELINE, UPSTREAM_MATMUL, cpu_pipeline
@@ -46,22 +49,30 @@ def matmul_suite(tools, args, workdir):
     # the f32 matmul through the same pipeline and the FMA peak, interleaved
     # rounds.
     progs = []
+    # 2 threads where 2 CPUs are available: per-tensor scaling only, one run.
+    thread_counts = [1] + ([2] if pinned_cpus(2) else [])
     for size, rounds, repeats in [(n, args.mm_rounds, args.repeat)] + (
             [(big, args.mm_large_rounds, 1)] if big else []):
         for i, t in enumerate(targets):
             first = i == 0
-            p = Program(f"matmul-{size}-{t}",
-                        mm_program(size, size, size, rounds, MM_SCALINGS, first,
-                                   (first or t == "amx") and size == n, f"{size}", t),
-                        tools.fp8_opt, cpu_pipeline(t),
-                        [tools.c_runner_utils, tools.omp_runtime]
-                        + ([tools.fp8_runtime] if t == "amx" else []))
-            progs.append((p, repeats, f"{size}^3 x {rounds} rounds, target={t}"))
+            for threads in thread_counts:
+                one = threads == 1
+                p = ThreadedProgram(
+                    f"matmul-{size}-{t}" + ("" if one else f"-{threads}t"),
+                    mm_program(size, size, size, rounds,
+                               MM_SCALINGS if one else MM_SCALINGS[:1], first and one,
+                               one and (first or t == "amx") and size == n, f"{size}", t),
+                    tools.fp8_opt, cpu_pipeline(t),
+                    [tools.c_runner_utils, tools.omp_runtime]
+                    + ([tools.fp8_runtime] if t == "amx" else []),
+                    threads)
+                progs.append((p, repeats if one else 1,
+                              f"{size}^3 x {rounds} rounds, target={t}, {threads} thread(s)"))
     p_up = Program(f"matmul-upstream-{nu}", mm_program(nu, nu, nu, args.mm_upstream_rounds,
                                                       [], True, False, f"up{nu}"),
                    tools.mlir_opt, UPSTREAM_MATMUL, [tools.c_runner_utils])
     progs.append((p_up, 1, f"{nu}^3 x {args.mm_upstream_rounds} rounds (scalar loops)"))
-    times, errors = {}, {}
+    times, errors, threaded = {}, {}, {}
     for p, repeats, what in progs:
         p.lower(workdir)
         for i in range(repeats):
@@ -71,8 +82,9 @@ def matmul_suite(tools, args, workdir):
             with open(os.path.join(workdir, p.name + ".out")) as f:
                 out = f.read()
             t, _ = parse_output(out)
+            into = times if getattr(p, "threads", 1) == 1 else threaded.setdefault(p.threads, {})
             for key, ts in t.items():
-                times.setdefault(key, []).extend(ts)  # warm-up: the check call
+                into.setdefault(key, []).extend(ts)  # warm-up: the check call
             for line in out.splitlines():
                 parts = line.split()
                 if len(parts) == 3 and parts[0] == "E":
@@ -104,7 +116,7 @@ def matmul_suite(tools, args, workdir):
         ok = e is not None and e == e and e <= tol
         return ok, e, tol
 
-    rows, records, notes, baselines = [], [], [], []
+    rows, records, notes, baselines, peer_rows = [], [], [], [], []
     f32_label = f"f32 linalg.matmul [{CPU_PIPELINE}]"
     up_label = (f"f32 linalg.matmul [upstream one-shot-bufferize, convert-linalg-to-loops, "
                 f"convert-to-llvm]")
@@ -190,6 +202,40 @@ def matmul_suite(tools, args, workdir):
     records.append({"name": f"{up_label} {nu}^3", "value": up_value / 1e9, "unit": "GFLOP/s",
                     "baseline": {"name": peak_label, "value": peak / 1e9},
                     "size": [nu] * 3, "stat": how(up_runs)})
+    # Peers, 1 and 2 threads, and our per-tensor figures against them.
+    peer_times, peer_notes = measure_peers(sizes, max(args.mm_rounds, 2), thread_counts)
+    notes.extend(peer_notes)
+    for (peer, size, threads), secs in sorted(peer_times.items()):
+        baselines.append((f"{PEERS[peer]}, {threads} thread(s)", 2.0 * size ** 3 / secs,
+                          f"{size}^3", "best of its calls"))
+    for size in sizes:
+        for t in targets:
+            key = f"smm_{MM_SCALINGS[0][0]}_{size}_{t.replace('-', '_')}"
+            for threads in thread_counts:
+                ts = times.get(key) if threads == 1 else threaded.get(threads, {}).get(key)
+                if not ts:
+                    continue
+                value = 2.0 * size ** 3 / pick(ts)
+                name = (f"fp8.scaled_matmul {MM_FMT} {MM_SCALINGS[0][1]} {size}^3 "
+                        f"[{CPU_PIPELINE} target={t}], {threads} thread(s)")
+                row = {"figure": f"{MM_FMT} {MM_SCALINGS[0][1]}, {threads} thread(s)",
+                       "target": t, "size": f"{size}^3", "rate": f"{value / 1e9:.1f}"}
+                for peer in PEERS:
+                    secs = peer_times.get((peer, size, threads))
+                    if secs is None:
+                        continue
+                    peer_value = 2.0 * size ** 3 / secs
+                    row[peer] = f"{value / peer_value:.2f}x"
+                    records.append({"name": name, "value": value / 1e9, "unit": "GFLOP/s",
+                                    "size": [size] * 3, "stat": how(len(ts)),
+                                    "threads": threads,
+                                    "baseline": {"name": f"{PEERS[peer]}, {threads} thread(s)",
+                                                 "value": peer_value / 1e9},
+                                    "ratio": value / peer_value})
+                if threads > 1 and times.get(key):
+                    row["scaling"] = f"{value / (2.0 * size ** 3 / pick(times[key])):.2f}x"
+                peer_rows.append(row)
+    rows.extend(peer_rows)
     if not big:
         notes.append("4096^3 not run (--mm-large 0)")
     if "amx" not in targets:
@@ -200,7 +246,9 @@ def matmul_suite(tools, args, workdir):
                ("rate", "GFLOP/s", ">"),
                ("peak", "of FMA peak", ">"), ("peak_target", "target", ">"),
                ("vs_pt", "vs per-tensor", ">"), ("f32", "x f32 ours", ">"),
-               ("up", "x upstream", ">"), ("check", "check", ">")]
+               ("up", "x upstream", ">"), ("check", "check", ">")] + [
+               (peer, f"x {peer.replace('_', ' ')}", ">") for peer in PEERS] + [
+               ("scaling", "x 1 thread", ">")]
     if amx_peak:
         columns.insert(6, ("amx_peak", "of AMX peak", ">"))
     legend = [
@@ -217,9 +265,10 @@ def matmul_suite(tools, args, workdir):
         f"(scalar loops) at {nu}^3",
         "check: 64 sampled outputs vs an f64 sum over K of the dequantized operands "
         "(fp8.dequantize), error / sum|a*b|, tolerance K * 2^-23",
+        "x torch bf16 / x torch f32 / x numpy f32: per-tensor scaling / that peer's "
+        "matmul of the same size with the same thread count, pinned to as many CPUs "
+        "(OMP_NUM_THREADS for ours); x 1 thread: / our 1-thread figure",
     ]
-    threads = ("single thread" if tools.threads == 1
-               else f"{tools.threads} threads, peak of one")
-    return {"title": f"Scaled matmul (GFLOP/s, {threads})", "legend": legend,
+    return {"title": "Scaled matmul (GFLOP/s; 1 thread unless said)", "legend": legend,
             "columns": columns, "rows": rows, "notes": notes, "records": records,
             "baselines": baselines, "baseline_fmt": "gflops"}

@@ -14,6 +14,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 
+#include <functional>
 #include <optional>
 
 namespace mlir::fp8 {
@@ -78,6 +79,32 @@ private:
                          scf::YieldOp::create(b);
                        });
   }
+  /// The iterations `ivs` in [0, ub_0) x [0, ub_1) ... of `body`, in any
+  /// order and on any thread: an scf.parallel (which the CPU pipeline may
+  /// lower to OpenMP), or scf.for loops where `parallel` is off.
+  void forEach(ArrayRef<Value> upperBounds,
+               function_ref<void(ValueRange)> body) {
+    SmallVector<Value> zeros(upperBounds.size(), index(0)),
+        ones(upperBounds.size(), index(1));
+    if (parallel) {
+      scf::ParallelOp::create(
+          b, zeros, upperBounds, ones,
+          [&](OpBuilder &, Location, ValueRange ivs) { body(ivs); });
+      return;
+    }
+    std::function<void(unsigned, SmallVector<Value> &)> nest =
+        [&](unsigned dim, SmallVector<Value> &ivs) {
+          if (dim == upperBounds.size())
+            return body(ivs);
+          loop(zeros[dim], upperBounds[dim], 1, [&](Value iv) {
+            ivs.push_back(iv);
+            nest(dim + 1, ivs);
+            ivs.pop_back();
+          });
+        };
+    SmallVector<Value> ivs;
+    nest(0, ivs);
+  }
   VectorType vectorOf(Type element) {
     return VectorType::get({blk.vw}, element);
   }
@@ -88,7 +115,21 @@ private:
     return indices;
   }
 
+  /// The indices of (panel, row, col) of the packed rhs: one panel, or
+  /// the current one of the constant's panels (`rhsPrefix`).
+  SmallVector<Value> rhsAt(Value panel, Value row, Value col) {
+    SmallVector<Value> indices(rhsPrefix);
+    indices.append({panel, row, col});
+    return indices;
+  }
+
   // Defined in Packing.cpp.
+
+  /// The rhs of `op` packed at compile time where it is a constant (and, for
+  /// f32 panels, its scales too): [batch...][N / nc][K / kc] panels laid out
+  /// as rhsPacked, as a read-only buffer; null otherwise.
+  Value packConstantRhs(ScaledMatmulOp op, int64_t nc, int64_t kc,
+                        int64_t paddedKc);
 
   /// The `vw` operand elements from `indices` on along the last dimension,
   /// decoded to f32; the first `count` are loaded (count may be <= 0), the
@@ -126,7 +167,18 @@ private:
   Operand lhs, rhs;
   bool transposed = false;
   SmallVector<Value> batch;
+  /// Whether the kernel's independent loops are scf.parallel.
+  bool parallel = true;
+  /// sums: the f32 sums, padded to whole register tiles. lhsPacked: the
+  /// lhs rows of one K block, [M / mr][mr][kc]. rhsPacked: one rhs panel,
+  /// [nc / nr][kc][nr] (bf16 VNNI: [nc / nr][kc / 2][2 nr]). tileSums: the
+  /// bf16 kernels' tile products, [tasks][mr][nr], one per parallel task.
   Value sums, lhsPacked, rhsPacked, tileSums;
+  /// The current task's row of tileSums.
+  Value tileSlot;
+  /// With a constant rhs packed at compile time: the batch, N block and K
+  /// block indices of the current panels in it.
+  SmallVector<Value> rhsPrefix;
 };
 
 } // namespace cpu

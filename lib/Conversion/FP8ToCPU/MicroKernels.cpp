@@ -47,9 +47,9 @@ void CPUMatmulKernelBuilder::emitMicroKernel(Value pc, Value depth, Value row0,
       [&](OpBuilder &, Location, Value kk, ValueRange accumulators) {
         SmallVector<Value> rhsVectors;
         for (int64_t v = 0; v < vectors; ++v)
-          rhsVectors.push_back(vector::LoadOp::create(
-              b, vectorType, rhsPacked,
-              ValueRange{rhsPanel, kk, index(v * blk.vw)}));
+          rhsVectors.push_back(
+              vector::LoadOp::create(b, vectorType, rhsPacked,
+                                     rhsAt(rhsPanel, kk, index(v * blk.vw))));
         SmallVector<Value> updated;
         for (int64_t i = 0; i < blk.mr; ++i) {
           Value lhsValue = memref::LoadOp::create(
@@ -93,7 +93,7 @@ void CPUMatmulKernelBuilder::emitAMXMicroKernel(Value pc, Value depth,
         for (int64_t j = 0; j < tilesN; ++j)
           rhsTiles.push_back(amx::TileLoadOp::create(
               b, inputTile, rhsPacked,
-              ValueRange{rhsPanel, pair, index(j * 2 * kTileRows)}));
+              rhsAt(rhsPanel, pair, index(j * 2 * kTileRows))));
         SmallVector<Value> updated;
         for (int64_t i = 0; i < tilesM; ++i)
           for (int64_t j = 0; j < tilesN; ++j)
@@ -105,7 +105,8 @@ void CPUMatmulKernelBuilder::emitAMXMicroKernel(Value pc, Value depth,
   for (int64_t i = 0; i < tilesM; ++i)
     for (int64_t j = 0; j < tilesN; ++j)
       amx::TileStoreOp::create(
-          b, tileSums, ValueRange{index(i * kTileRows), index(j * kTileRows)},
+          b, tileSums,
+          ValueRange{tileSlot, index(i * kTileRows), index(j * kTileRows)},
           kLoop.getResult(i * tilesN + j));
 
   emitBlockScaledUpdate(pc, row0, col0);
@@ -128,7 +129,7 @@ void CPUMatmulKernelBuilder::emitDotMicroKernel(Value pc, Value depth,
         for (int64_t v = 0; v < vectors; ++v)
           rhsVectors.push_back(vector::LoadOp::create(
               b, pairsType, rhsPacked,
-              ValueRange{rhsPanel, pair, index(2 * v * blk.vw)}));
+              rhsAt(rhsPanel, pair, index(2 * v * blk.vw))));
         Value k = arith::MulIOp::create(b, pair, index(2));
         SmallVector<Value> updated;
         for (int64_t i = 0; i < blk.mr; ++i) {
@@ -153,8 +154,9 @@ void CPUMatmulKernelBuilder::emitDotMicroKernel(Value pc, Value depth,
       });
   for (int64_t i = 0; i < blk.mr; ++i)
     for (int64_t v = 0; v < vectors; ++v)
-      vector::StoreOp::create(b, kLoop.getResult(i * vectors + v), tileSums,
-                              ValueRange{index(i), index(v * blk.vw)});
+      vector::StoreOp::create(
+          b, kLoop.getResult(i * vectors + v), tileSums,
+          ValueRange{tileSlot, index(i), index(v * blk.vw)});
   emitBlockScaledUpdate(pc, row0, col0);
 }
 
@@ -184,8 +186,8 @@ void CPUMatmulKernelBuilder::emitBlockScaledUpdate(Value pc, Value row0,
     for (int64_t v = 0; v < blk.nr / blk.vw; ++v) {
       SmallVector<Value> sumIndices =
           at(row, arith::AddIOp::create(b, col0, index(v * blk.vw)));
-      Value product = vector::LoadOp::create(b, vectorType, tileSums,
-                                             ValueRange{i, index(v * blk.vw)});
+      Value product = vector::LoadOp::create(
+          b, vectorType, tileSums, ValueRange{tileSlot, i, index(v * blk.vw)});
       auto previous = scf::IfOp::create(
           b, first,
           [&](OpBuilder &, Location) {

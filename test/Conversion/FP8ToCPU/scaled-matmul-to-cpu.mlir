@@ -23,11 +23,11 @@
 // AMX-DAG:       %[[SUMS:.*]] = memref.alloc() {alignment = 64 : i64} : memref<32x64xf32>
 // AMX-DAG:       memref.alloc() {alignment = 64 : i64} : memref<1x32x64xbf16>
 // AMX-DAG:       memref.alloc() {alignment = 64 : i64} : memref<2x32x64xbf16>
-// AMX-DAG:       memref.alloc() {alignment = 64 : i64} : memref<32x32xf32>
+// AMX-DAG:       memref.alloc() {alignment = 64 : i64} : memref<2x32x32xf32>
 // BF16-DAG:      %[[SUMS:.*]] = memref.alloc() {alignment = 64 : i64} : memref<24x64xf32>
 // BF16-DAG:      memref.alloc() {alignment = 64 : i64} : memref<3x8x64xbf16>
 // BF16-DAG:      memref.alloc() {alignment = 64 : i64} : memref<2x32x64xbf16>
-// BF16-DAG:      memref.alloc() {alignment = 64 : i64} : memref<8x32xf32>
+// BF16-DAG:      memref.alloc() {alignment = 64 : i64} : memref<2x8x32xf32>
 //
 // Packing: masked loads of codes, decoded as vectors (scaled unless AMX).
 // CHECK:         vector.maskedload %[[B]]
@@ -131,4 +131,55 @@ func.func @left_alone(%a: tensor<?x64xf8E4M3FN>, %b: tensor<64x32xf8E4M3FN>, %s:
   %r2 = fp8.scaled_matmul %c[%sc], %d[%s] {lhs_block = array<i64: 1, 12>}
       : tensor<16x48xf8E4M3FN>[tensor<16x4xf32>], tensor<48x32xf8E4M3FN>[f32] -> tensor<16x32xf32>
   return %r0, %r1, %r2 : tensor<?x32xf32>, tensor<16x32xf32>, tensor<16x32xf32>
+}
+
+// -----
+
+// Threads: in each K block (the sequential loop, so that every sum adds its
+// K blocks in order), the rhs panels, the lhs rows and the register tiles
+// are scf.parallel loops whose iterations write disjoint parts of the
+// packed buffers and of the sums.
+
+// CHECK-LABEL: func.func @parallel
+// CHECK:         scf.for %[[PC:.*]] = %c0 to %c512 step %c256
+// CHECK:           scf.parallel
+// CHECK:             vector.maskedload %{{.*}} : memref<512x64xf8E4M3FN>
+// CHECK:           scf.parallel
+// CHECK:             vector.maskedload %{{.*}} : memref<64x512xf8E4M3FN>
+// CHECK:           scf.parallel
+// AVX512:            vector.fma
+// GENERIC:           vector.fma
+// AMX:               amx.tile_mulf
+// BF16:              x86vector.avx512.dot
+// CHECK-NOT:     scf.parallel
+// CHECK:         bufferization.to_tensor
+func.func @parallel(%a: tensor<64x512xf8E4M3FN>, %b: tensor<512x64xf8E4M3FN>, %s: f32)
+    -> tensor<64x64xf32> {
+  %d = fp8.scaled_matmul %a[%s], %b[%s]
+      : tensor<64x512xf8E4M3FN>[f32], tensor<512x64xf8E4M3FN>[f32] -> tensor<64x64xf32>
+  return %d : tensor<64x64xf32>
+}
+
+// -----
+
+// A constant rhs (with, for the f32 panels, a constant scale) is packed at
+// compile time: the panels are one constant ([N / nc, K / kc] blocks of
+// panels) and only the lhs is loaded and packed at run time. 1.5 * 0.5 is
+// 0.75 (0x3F400000) in the f32 panels; bf16 panels hold 1.5 (0x3FC0), in
+// VNNI pairs; zeros past N = 24.
+
+// CHECK-LABEL: func.func @constant_rhs
+// AVX512:        arith.constant dense<"0x0000403F0000403F{{[0-9A-F]*}}"> : tensor<1x1x1x64x32xf32>
+// GENERIC:       arith.constant dense<"0x0000403F0000403F{{[0-9A-F]*}}"> : tensor<1x1x2x64x16xf32>
+// AMX:           arith.constant dense<"0xC03FC03F{{[0-9A-F]*}}"> : tensor<1x1x1x32x64xbf16>
+// BF16:          arith.constant dense<"0xC03FC03F{{[0-9A-F]*}}"> : tensor<1x1x1x32x64xbf16>
+// CHECK:         vector.maskedload %{{.*}} : memref<16x64xf8E4M3FN>
+// CHECK-NOT:     vector.maskedload
+// CHECK:         bufferization.to_tensor
+func.func @constant_rhs(%a: tensor<16x64xf8E4M3FN>, %s: f32) -> tensor<16x24xf32> {
+  %b = arith.constant dense<1.5> : tensor<64x24xf8E4M3FN>
+  %sb = arith.constant 0.5 : f32
+  %d = fp8.scaled_matmul %a[%s], %b[%sb]
+      : tensor<16x64xf8E4M3FN>[f32], tensor<64x24xf8E4M3FN>[f32] -> tensor<16x24xf32>
+  return %d : tensor<16x24xf32>
 }

@@ -1,7 +1,9 @@
 // fp8.scaled_matmul through fp8-cpu-pipeline against an f64 reference, for
 // per-tensor, row x column, 1x16 x 16x16 block and MX32 (E8M0 scales)
 // scaling, batch, odd sizes (M, N, K not multiples of any tile), transposed
-// B, and mixed formats (E4M3 x E5M2, HiF8 x E4M3). Scales come from the
+// B, and mixed formats (E4M3 x E5M2, HiF8 x E4M3). The row x column case
+// (2 x 130x150x200) is large enough for the kernels' scf.parallel loops
+// (several tasks per panel); the others keep serial loops. Scales come from the
 // data (amax -> compute_scale). The f32 result must be within the bound of
 // f32 accumulation in any order of the exact f64 sum of the dequantized
 // products (see fp8rt_check_scaled_matmul).
@@ -55,7 +57,7 @@
 // RUN: | FileCheck %s
 
 // CHECK: scaled_matmul f8E4M3FN x f8E4M3FN [1x37x29x45] (worst error {{[0-9.]+}} of the bound): 1073 values, mismatches: 0
-// CHECK: scaled_matmul f8E4M3FN x f8E5M2 [2x33x40x64] (worst error {{[0-9.]+}} of the bound): 2640 values, mismatches: 0
+// CHECK: scaled_matmul f8E4M3FN x f8E5M2 [2x130x150x200] (worst error {{[0-9.]+}} of the bound): 39000 values, mismatches: 0
 // CHECK: scaled_matmul hif8 x f8E4M3FN [2x19x35x45] (worst error {{[0-9.]+}} of the bound): 1330 values, mismatches: 0
 // CHECK: scaled_matmul f8E5M2 x f8E5M2 (rhs transposed) [3x17x24x40] (worst error {{[0-9.]+}} of the bound): 1224 values, mismatches: 0
 // CHECK: scaled_matmul f4E2M1FN x f4E2M1FN (rhs transposed) [1x16x48x96] (worst error {{[0-9.]+}} of the bound): 768 values, mismatches: 0
@@ -81,21 +83,21 @@ func.func @tensor_e4m3(%xa: tensor<1x37x45xf32>, %xb: tensor<1x45x29xf32>)
   return %cA, %sfA, %cB, %sfB, %d : tensor<1x37x45xi8>, tensor<1x1x1xf32>, tensor<1x45x29xi8>, tensor<1x1x1xf32>, tensor<1x37x29xf32>
 }
 
-func.func @rows_cols_e4m3_e5m2(%xa: tensor<2x33x64xf32>, %xb: tensor<2x64x40xf32>)
-    -> (tensor<2x33x64xi8>, tensor<2x33x1xf32>, tensor<2x64x40xi8>, tensor<2x1x40xf32>, tensor<2x33x40xf32>) {
-  %aA = fp8.amax %xa {block = array<i64: 1, 1, 64>} : tensor<2x33x64xf32> -> tensor<2x33x1xf32>
-  %sA = fp8.compute_scale %aA {format = f8E4M3FN} : tensor<2x33x1xf32> -> tensor<2x33x1xf32>
-  %qA = fp8.quantize %xa, %sA {block = array<i64: 1, 1, 64>} : tensor<2x33x64xf32>, tensor<2x33x1xf32> to tensor<2x33x64xf8E4M3FN>
-  %sfA = tensor.cast %sA : tensor<2x33x1xf32> to tensor<2x33x1xf32>
-  %cA = fp8.bitcast %qA : tensor<2x33x64xf8E4M3FN> to tensor<2x33x64xi8>
-  %aB = fp8.amax %xb {block = array<i64: 1, 64, 1>} : tensor<2x64x40xf32> -> tensor<2x1x40xf32>
-  %sB = fp8.compute_scale %aB {format = f8E5M2} : tensor<2x1x40xf32> -> tensor<2x1x40xf32>
-  %qB = fp8.quantize %xb, %sB {block = array<i64: 1, 64, 1>} : tensor<2x64x40xf32>, tensor<2x1x40xf32> to tensor<2x64x40xf8E5M2>
-  %sfB = tensor.cast %sB : tensor<2x1x40xf32> to tensor<2x1x40xf32>
-  %cB = fp8.bitcast %qB : tensor<2x64x40xf8E5M2> to tensor<2x64x40xi8>
-  %d = fp8.scaled_matmul %qA[%sA], %qB[%sB] {lhs_block = array<i64: 1, 1, 64>, rhs_block = array<i64: 1, 64, 1>}
-      : tensor<2x33x64xf8E4M3FN>[tensor<2x33x1xf32>], tensor<2x64x40xf8E5M2>[tensor<2x1x40xf32>] -> tensor<2x33x40xf32>
-  return %cA, %sfA, %cB, %sfB, %d : tensor<2x33x64xi8>, tensor<2x33x1xf32>, tensor<2x64x40xi8>, tensor<2x1x40xf32>, tensor<2x33x40xf32>
+func.func @rows_cols_e4m3_e5m2(%xa: tensor<2x130x200xf32>, %xb: tensor<2x200x150xf32>)
+    -> (tensor<2x130x200xi8>, tensor<2x130x1xf32>, tensor<2x200x150xi8>, tensor<2x1x150xf32>, tensor<2x130x150xf32>) {
+  %aA = fp8.amax %xa {block = array<i64: 1, 1, 200>} : tensor<2x130x200xf32> -> tensor<2x130x1xf32>
+  %sA = fp8.compute_scale %aA {format = f8E4M3FN} : tensor<2x130x1xf32> -> tensor<2x130x1xf32>
+  %qA = fp8.quantize %xa, %sA {block = array<i64: 1, 1, 200>} : tensor<2x130x200xf32>, tensor<2x130x1xf32> to tensor<2x130x200xf8E4M3FN>
+  %sfA = tensor.cast %sA : tensor<2x130x1xf32> to tensor<2x130x1xf32>
+  %cA = fp8.bitcast %qA : tensor<2x130x200xf8E4M3FN> to tensor<2x130x200xi8>
+  %aB = fp8.amax %xb {block = array<i64: 1, 200, 1>} : tensor<2x200x150xf32> -> tensor<2x1x150xf32>
+  %sB = fp8.compute_scale %aB {format = f8E5M2} : tensor<2x1x150xf32> -> tensor<2x1x150xf32>
+  %qB = fp8.quantize %xb, %sB {block = array<i64: 1, 200, 1>} : tensor<2x200x150xf32>, tensor<2x1x150xf32> to tensor<2x200x150xf8E5M2>
+  %sfB = tensor.cast %sB : tensor<2x1x150xf32> to tensor<2x1x150xf32>
+  %cB = fp8.bitcast %qB : tensor<2x200x150xf8E5M2> to tensor<2x200x150xi8>
+  %d = fp8.scaled_matmul %qA[%sA], %qB[%sB] {lhs_block = array<i64: 1, 1, 200>, rhs_block = array<i64: 1, 200, 1>}
+      : tensor<2x130x200xf8E4M3FN>[tensor<2x130x1xf32>], tensor<2x200x150xf8E5M2>[tensor<2x1x150xf32>] -> tensor<2x130x150xf32>
+  return %cA, %sfA, %cB, %sfB, %d : tensor<2x130x200xi8>, tensor<2x130x1xf32>, tensor<2x200x150xi8>, tensor<2x1x150xf32>, tensor<2x130x150xf32>
 }
 
 func.func @block1x16_hif8_e4m3(%xa: tensor<2x19x45xf32>, %xb: tensor<2x45x35xf32>)
@@ -187,33 +189,33 @@ func.func @main() {
   call @fp8rt_check_scaled_matmul(%tensor_e4m3_cad, %tensor_e4m3_sad, %tensor_e4m3_fa, %tensor_e4m3_a0, %tensor_e4m3_a1, %tensor_e4m3_a2,
       %tensor_e4m3_cbd, %tensor_e4m3_sbd, %tensor_e4m3_fb, %tensor_e4m3_b0, %tensor_e4m3_b1, %tensor_e4m3_b2, %tensor_e4m3_tr, %tensor_e4m3_dd)
       : (memref<?x?x?xi8>, memref<?x?x?xf32>, i32, i64, i64, i64, memref<?x?x?xi8>, memref<?x?x?xf32>, i32, i64, i64, i64, i32, memref<?x?x?xf32>) -> ()
-  %rows_cols_e4m3_e5m2_xam = memref.alloc() : memref<2x33x64xf32>
-  %rows_cols_e4m3_e5m2_xbm = memref.alloc() : memref<2x64x40xf32>
-  %rows_cols_e4m3_e5m2_xad = memref.cast %rows_cols_e4m3_e5m2_xam : memref<2x33x64xf32> to memref<?x?x?xf32>
-  %rows_cols_e4m3_e5m2_xbd = memref.cast %rows_cols_e4m3_e5m2_xbm : memref<2x64x40xf32> to memref<?x?x?xf32>
+  %rows_cols_e4m3_e5m2_xam = memref.alloc() : memref<2x130x200xf32>
+  %rows_cols_e4m3_e5m2_xbm = memref.alloc() : memref<2x200x150xf32>
+  %rows_cols_e4m3_e5m2_xad = memref.cast %rows_cols_e4m3_e5m2_xam : memref<2x130x200xf32> to memref<?x?x?xf32>
+  %rows_cols_e4m3_e5m2_xbd = memref.cast %rows_cols_e4m3_e5m2_xbm : memref<2x200x150xf32> to memref<?x?x?xf32>
   %rows_cols_e4m3_e5m2_seed_a = arith.constant 3 : i32
   %rows_cols_e4m3_e5m2_seed_b = arith.constant 4 : i32
   call @fp8rt_fill_normal_3d_f32(%rows_cols_e4m3_e5m2_xad, %sigma, %rows_cols_e4m3_e5m2_seed_a) : (memref<?x?x?xf32>, f32, i32) -> ()
   call @fp8rt_fill_normal_3d_f32(%rows_cols_e4m3_e5m2_xbd, %sigma, %rows_cols_e4m3_e5m2_seed_b) : (memref<?x?x?xf32>, f32, i32) -> ()
-  %rows_cols_e4m3_e5m2_xa = bufferization.to_tensor %rows_cols_e4m3_e5m2_xam restrict : memref<2x33x64xf32> to tensor<2x33x64xf32>
-  %rows_cols_e4m3_e5m2_xb = bufferization.to_tensor %rows_cols_e4m3_e5m2_xbm restrict : memref<2x64x40xf32> to tensor<2x64x40xf32>
+  %rows_cols_e4m3_e5m2_xa = bufferization.to_tensor %rows_cols_e4m3_e5m2_xam restrict : memref<2x130x200xf32> to tensor<2x130x200xf32>
+  %rows_cols_e4m3_e5m2_xb = bufferization.to_tensor %rows_cols_e4m3_e5m2_xbm restrict : memref<2x200x150xf32> to tensor<2x200x150xf32>
   %rows_cols_e4m3_e5m2_ca, %rows_cols_e4m3_e5m2_sa, %rows_cols_e4m3_e5m2_cb, %rows_cols_e4m3_e5m2_sb, %rows_cols_e4m3_e5m2_d = call @rows_cols_e4m3_e5m2(%rows_cols_e4m3_e5m2_xa, %rows_cols_e4m3_e5m2_xb)
-      : (tensor<2x33x64xf32>, tensor<2x64x40xf32>) -> (tensor<2x33x64xi8>, tensor<2x33x1xf32>, tensor<2x64x40xi8>, tensor<2x1x40xf32>, tensor<2x33x40xf32>)
-  %rows_cols_e4m3_e5m2_cam = bufferization.to_buffer %rows_cols_e4m3_e5m2_ca : tensor<2x33x64xi8> to memref<2x33x64xi8>
-  %rows_cols_e4m3_e5m2_cad = memref.cast %rows_cols_e4m3_e5m2_cam : memref<2x33x64xi8> to memref<?x?x?xi8>
-  %rows_cols_e4m3_e5m2_sam = bufferization.to_buffer %rows_cols_e4m3_e5m2_sa : tensor<2x33x1xf32> to memref<2x33x1xf32>
-  %rows_cols_e4m3_e5m2_sad = memref.cast %rows_cols_e4m3_e5m2_sam : memref<2x33x1xf32> to memref<?x?x?xf32>
-  %rows_cols_e4m3_e5m2_cbm = bufferization.to_buffer %rows_cols_e4m3_e5m2_cb : tensor<2x64x40xi8> to memref<2x64x40xi8>
-  %rows_cols_e4m3_e5m2_cbd = memref.cast %rows_cols_e4m3_e5m2_cbm : memref<2x64x40xi8> to memref<?x?x?xi8>
-  %rows_cols_e4m3_e5m2_sbm = bufferization.to_buffer %rows_cols_e4m3_e5m2_sb : tensor<2x1x40xf32> to memref<2x1x40xf32>
-  %rows_cols_e4m3_e5m2_sbd = memref.cast %rows_cols_e4m3_e5m2_sbm : memref<2x1x40xf32> to memref<?x?x?xf32>
-  %rows_cols_e4m3_e5m2_dm = bufferization.to_buffer %rows_cols_e4m3_e5m2_d : tensor<2x33x40xf32> to memref<2x33x40xf32>
-  %rows_cols_e4m3_e5m2_dd = memref.cast %rows_cols_e4m3_e5m2_dm : memref<2x33x40xf32> to memref<?x?x?xf32>
+      : (tensor<2x130x200xf32>, tensor<2x200x150xf32>) -> (tensor<2x130x200xi8>, tensor<2x130x1xf32>, tensor<2x200x150xi8>, tensor<2x1x150xf32>, tensor<2x130x150xf32>)
+  %rows_cols_e4m3_e5m2_cam = bufferization.to_buffer %rows_cols_e4m3_e5m2_ca : tensor<2x130x200xi8> to memref<2x130x200xi8>
+  %rows_cols_e4m3_e5m2_cad = memref.cast %rows_cols_e4m3_e5m2_cam : memref<2x130x200xi8> to memref<?x?x?xi8>
+  %rows_cols_e4m3_e5m2_sam = bufferization.to_buffer %rows_cols_e4m3_e5m2_sa : tensor<2x130x1xf32> to memref<2x130x1xf32>
+  %rows_cols_e4m3_e5m2_sad = memref.cast %rows_cols_e4m3_e5m2_sam : memref<2x130x1xf32> to memref<?x?x?xf32>
+  %rows_cols_e4m3_e5m2_cbm = bufferization.to_buffer %rows_cols_e4m3_e5m2_cb : tensor<2x200x150xi8> to memref<2x200x150xi8>
+  %rows_cols_e4m3_e5m2_cbd = memref.cast %rows_cols_e4m3_e5m2_cbm : memref<2x200x150xi8> to memref<?x?x?xi8>
+  %rows_cols_e4m3_e5m2_sbm = bufferization.to_buffer %rows_cols_e4m3_e5m2_sb : tensor<2x1x150xf32> to memref<2x1x150xf32>
+  %rows_cols_e4m3_e5m2_sbd = memref.cast %rows_cols_e4m3_e5m2_sbm : memref<2x1x150xf32> to memref<?x?x?xf32>
+  %rows_cols_e4m3_e5m2_dm = bufferization.to_buffer %rows_cols_e4m3_e5m2_d : tensor<2x130x150xf32> to memref<2x130x150xf32>
+  %rows_cols_e4m3_e5m2_dd = memref.cast %rows_cols_e4m3_e5m2_dm : memref<2x130x150xf32> to memref<?x?x?xf32>
   %rows_cols_e4m3_e5m2_a0 = arith.constant 1 : i64
   %rows_cols_e4m3_e5m2_a1 = arith.constant 1 : i64
-  %rows_cols_e4m3_e5m2_a2 = arith.constant 64 : i64
+  %rows_cols_e4m3_e5m2_a2 = arith.constant 200 : i64
   %rows_cols_e4m3_e5m2_b0 = arith.constant 1 : i64
-  %rows_cols_e4m3_e5m2_b1 = arith.constant 64 : i64
+  %rows_cols_e4m3_e5m2_b1 = arith.constant 200 : i64
   %rows_cols_e4m3_e5m2_b2 = arith.constant 1 : i64
   %rows_cols_e4m3_e5m2_fa = arith.constant 0 : i32
   %rows_cols_e4m3_e5m2_fb = arith.constant 1 : i32
