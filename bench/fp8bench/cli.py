@@ -11,10 +11,12 @@ import time
 from .conversion import conversion_suite
 from .host import cpu_model
 from .matmul import matmul_suite
+from .quantize import quantize_suite
 from .report import print_table
 from .runner import ROOT, Tools, log
 
-SUITES = {"conversion": conversion_suite, "matmul": matmul_suite}
+SUITES = {"conversion": conversion_suite, "matmul": matmul_suite,
+          "quantize": quantize_suite}
 
 
 def main(description):
@@ -51,6 +53,11 @@ def main(description):
                     help="size of the upstream scalar-loop f32 matmul (default 1024)")
     ap.add_argument("--mm-upstream-rounds", type=int, default=1,
                     help="timed calls of the upstream f32 matmul, one run (default 1)")
+    ap.add_argument("--quant-size", type=int, default=4096,
+                    help="rows = columns of the per-row quantization and amax "
+                         "figures (default 4096)")
+    ap.add_argument("--quant-rounds", type=int, default=10,
+                    help="timed calls per quantize-suite figure (default 10)")
     ap.add_argument("--repeat", type=int, default=3,
                     help="runs of each program, timings pooled (default 3)")
     ap.add_argument("--scrub-mib", type=int, default=96,
@@ -74,6 +81,7 @@ def main(description):
         args.elements, args.apfloat_elements = 1 << 20, 1 << 16
         args.rounds, args.apfloat_rounds, args.l2_rounds, args.repeat = 3, 1, 2, 1
         args.mm_size, args.mm_rounds, args.mm_large, args.mm_upstream_size = 256, 2, 0, 256
+        args.quant_size, args.quant_rounds = 1024, 2
     if not 1 <= args.threads <= len(os.sched_getaffinity(0)):
         ap.error(f"--threads must be between 1 and this process's "
                  f"{len(os.sched_getaffinity(0))} CPUs")

@@ -67,7 +67,10 @@ void mlir::fp8::buildFP8CPUPipeline(OpPassManager &pm,
   ConvertFP8MatmulToCPUPassOptions kernel;
   kernel.target = options.target;
   pm.addNestedPass<func::FuncOp>(createConvertFP8MatmulToCPUPass(kernel));
-  pm.addNestedPass<func::FuncOp>(createConvertFP8ToLinalgPass());
+  // Per-row quantization from the rows' amax: one pass over each row.
+  ConvertFP8ToLinalgPassOptions toLinalg;
+  toLinalg.fuseRowQuantization = true;
+  pm.addNestedPass<func::FuncOp>(createConvertFP8ToLinalgPass(toLinalg));
   // Math in linalg bodies becomes arith (polynomial approximations, powers
   // as multiplications), which vectorizes on every target.
   pm.addNestedPass<func::FuncOp>(createFP8LowerMathPass());
@@ -86,7 +89,9 @@ void mlir::fp8::buildFP8CPUPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(vector::createLowerVectorMaskPass());
   pm.addPass(createCanonicalizerPass());
 
-  // Buffers.
+  // Buffers. A tensor.empty inserted into a slice of another tensor (the
+  // rows of fused per-row quantization) becomes that slice: no copy.
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
   addOneShotBufferize(pm);
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());

@@ -263,7 +263,8 @@ def _float32_input(x):
 
 
 def amax(x, block=None):
-    """max |x| per block (float32, NaN propagates), as ``fp8.amax``; its
+    """max |x| per block (float32; a NaN makes its block's amax the canonical
+    quiet NaN 0x7FC00000), as ``fp8.amax``; its
     shape is ceildiv(x.shape, block); per-tensor without ``block``."""
     x = _float32_input(x)
     blocks = _Blocks(x.shape, block)

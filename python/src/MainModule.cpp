@@ -21,6 +21,7 @@
 #include <cfloat>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
@@ -192,7 +193,8 @@ static void dequantizeArray(Array<const uint8_t> codes,
   });
 }
 
-/// max |x| per block, NaN propagating (fp8.amax).
+/// max |x| per block, a NaN making its block's amax the canonical quiet NaN
+/// 0x7FC00000 (fp8.amax).
 static void amaxArray(Array<const float> x, std::vector<int64_t> block,
                       Array<float> out) {
   BlockedShape blocked(x, block);
@@ -205,6 +207,10 @@ static void amaxArray(Array<const float> x, std::vector<int64_t> block,
     if (std::isnan(magnitude) || magnitude > current)
       current = std::isnan(current) ? current : magnitude;
   });
+  const uint32_t canonicalNaN = 0x7FC00000;
+  for (size_t i = 0; i < out.size(); ++i)
+    if (std::isnan(out.data()[i]))
+      std::memcpy(&out.data()[i], &canonicalNaN, sizeof(float));
 }
 
 static std::string formatNumber(double value) {

@@ -134,6 +134,42 @@ def test_quantize_computes_block_scales():
     assert np.array_equal(mx, np.exp2(np.floor(np.log2(amax)) - 8))
 
 
+def test_amax_nan_is_canonical_as_compiled():
+    """fp8mlir.amax, the folder and the generated code agree bit for bit on
+    every block shape, a NaN (any payload, signaling or negative) making its
+    block's amax the canonical quiet NaN 0x7FC00000."""
+    rng = np.random.default_rng(5)
+    bits = rng.integers(0, 2**32, (40, 70), dtype=np.uint64).astype(np.uint32)
+    x = bits.view(np.float32).copy()
+    x[np.isnan(x)] = 1.0
+    x[3, 5] = np.array(0xFF812345, np.uint32).view(np.float32)
+    x[3, 60] = np.array(0x7F800001, np.uint32).view(np.float32)
+    x[20, 1] = -0.0
+    blocks = [None, (1, 70), (40, 1), (1, 32), (16, 16), (3, 7)]
+    source = ""
+    for n, block in enumerate(blocks):
+        if block is None:
+            source += ("func.func @a%d(%%x: tensor<40x70xf32>) -> f32 {\n"
+                       "  %%a = fp8.amax %%x : tensor<40x70xf32> -> f32\n"
+                       "  return %%a : f32\n}\n" % n)
+            continue
+        shape = "%dx%d" % (-(-40 // block[0]), -(-70 // block[1]))
+        source += ("func.func @a%d(%%x: tensor<40x70xf32>) -> tensor<%sxf32> {\n"
+                   "  %%a = fp8.amax %%x {block = array<i64: %d, %d>}"
+                   " : tensor<40x70xf32> -> tensor<%sxf32>\n"
+                   "  return %%a : tensor<%sxf32>\n}\n" % (
+                       n, shape, block[0], block[1], shape, shape))
+    exe = fp8mlir.jit(source, pipeline="fp8-cpu-pipeline{target=generic}")
+    for n, block in enumerate(blocks):
+        want = np.asarray(fp8mlir.amax(x, block), np.float32)
+        have = np.asarray(getattr(exe, "a%d" % n)(x), np.float32)
+        assert np.array_equal(want.reshape(-1).view(np.uint32),
+                              have.reshape(-1).view(np.uint32)), block
+        assert (np.isnan(want).any() and
+                set(want[np.isnan(want)].reshape(-1).view(np.uint32).tolist())
+                == {0x7FC00000})
+
+
 def test_bad_arguments_raise():
     x = np.ones((4, 8), np.float32)
     with pytest.raises(ValueError, match="unknown format 'e4m3'"):

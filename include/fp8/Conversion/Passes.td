@@ -58,8 +58,11 @@ def ConvertFP8ToLinalgPass : Pass<"convert-fp8-to-linalg"> {
       static dimension splits it into `[dim / b, b]` (`tensor.expand_shape`,
       collapsed back after), so the scale is read along the outer index; a
       ragged or dynamic block reads it through `di floordiv b`;
-    * `fp8.amax`: a `maximumf` reduction of `|x|` into a zero-filled f32
-      tensor through the same block map;
+    * `fp8.amax`: an unsigned-max reduction of the bits of `|x|` (an i32
+      that orders magnitudes as the floats do and every NaN above +Inf:
+      exact in any order) into a zero-filled i32 tensor through the same
+      block map, dimensions with a block of 1 parallel; the bits then become
+      f32, a NaN the canonical quiet NaN `0x7FC00000`;
     * `fp8.scaled_matmul`: its reference decomposition: both operands
       dequantized to f32, an f32 contraction (batch and `rhs_transposed`
       included), the bias, `amax` and output quantization.
@@ -74,11 +77,27 @@ def ConvertFP8ToLinalgPass : Pass<"convert-fp8-to-linalg"> {
     becomes a `linalg.generic` over `tensor<4x2x128xf32>` whose scale
     operand has the indexing map `(d0, d1, d2) -> (d0, d1)` and whose body is
     `arith.divf` and a scalar `fp8.convert`.
+
+    With `fuse-row-quantization` (fp8-cpu-pipeline sets it), per-row
+    quantization with a scale computed from the rows themselves,
+    `fp8.quantize %x, fp8.compute_scale(fp8.amax %x)` with blocks
+    `[1, ..., 1, K]` (fp8-insert-casts' `scaling=row`), becomes one
+    `scf.for` nest over the rows (each row at most 64 KiB: it stays in
+    cache), each iteration the amax of its row, its scale and the row's
+    quantization into the result: the input is read from memory once. The
+    results are the same bits as the unfused ops'.
   }];
+  let options = [
+    Option<"fuseRowQuantization", "fuse-row-quantization", "bool",
+           /*default=*/"false",
+           "Fuse amax, compute_scale and quantize of each row into one loop "
+           "over the rows">,
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect",
+    "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
   ];
 }

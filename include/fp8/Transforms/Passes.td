@@ -123,6 +123,17 @@ def FP8VectorizeReductionsPass
     - A tile that reduces along outer loops combines vectors of the
       innermost (parallel) loop element-wise, in the op's order.
 
+    Block maxima of integers (`convert-fp8-to-linalg`'s `fp8.amax`: an
+    unsigned max of the bits of `|x|` into a tensor indexed by `di`, `0` or
+    `di floordiv b` per input dimension, any rank, dynamic sizes included)
+    are not tiled but written as loops over the outer dimensions and, along
+    the innermost one, `vector-size`-lane vectors: where its block is 1 (per
+    column) they are maxed into the output row in place; otherwise into a
+    vector accumulator per block (a whole row, 128 or 32 elements, the whole
+    input seen as one row for a per-tensor amax), reduced horizontally at the
+    block's end, its last partial vector read masked. An unsigned max is
+    exact in any order, so the bits are those of the folder.
+
     Ops the vectorizer cannot handle (a combiner it does not recognize) are
     left as they were (lowered to loops later).
 

@@ -3,7 +3,9 @@
 // Element-wise fp8 ops on tensors become linalg.generic ops whose bodies hold
 // the same ops on scalars (quantize as divide-then-convert, dequantize as
 // convert-then-multiply, with block scales read through `floordiv` indexing
-// maps); amax becomes a max-reduction; scaled_matmul is decomposed into
+// maps); amax becomes a max-reduction (on the bits of |x|); per-row
+// quantization from the rows' own amax optionally one loop over the rows;
+// scaled_matmul is decomposed into
 // dequantization, an f32 contraction and its epilogue. The scalar fp8 ops are
 // then lowered by convert-fp8-to-llvm.
 //
@@ -18,6 +20,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/AffineMap.h"
 #include "mlir/IR/PatternMatch.h"
@@ -244,8 +247,14 @@ struct DequantizeToLinalg : TensorPattern<DequantizeOp> {
   }
 };
 
-/// max |x| per block: a reduction into a zero-filled f32 tensor (or a 0-d
-/// one for the whole input) through the block's floordiv map.
+/// max |x| per block, on the bits: |x| as an i32 (the f32 bits without the
+/// sign) orders every non-NaN magnitude as the floats do and every NaN above
+/// +Inf, so an unsigned max is exact, associative and commutative (any
+/// reduction order, vector width or thread partition gives the same bits).
+/// It reduces into a zero-filled i32 tensor (or a 0-d one for the whole
+/// input); dimensions whose block is 1 are parallel, the others reductions
+/// through the block's map. The bits become f32 at the end, a NaN as the
+/// canonical quiet NaN 0x7FC00000 (the folder's result).
 struct AmaxToLinalg : TensorPattern<AmaxOp> {
   using TensorPattern::TensorPattern;
 
@@ -254,7 +263,7 @@ struct AmaxToLinalg : TensorPattern<AmaxOp> {
     Value input = op.getInput();
     auto inputType = cast<RankedTensorType>(input.getType());
     unsigned rank = inputType.getRank();
-    Type f32 = rewriter.getF32Type();
+    Type i32 = rewriter.getI32Type();
     Value init;
     if (auto resultType = dyn_cast<RankedTensorType>(op.getType())) {
       SmallVector<OpFoldResult> sizes;
@@ -271,32 +280,213 @@ struct AmaxToLinalg : TensorPattern<AmaxOp> {
             arith::CeilDivUIOp::create(rewriter, loc, extent, blockSize)
                 .getResult());
       }
-      init = tensor::EmptyOp::create(rewriter, loc, sizes, f32);
+      init = tensor::EmptyOp::create(rewriter, loc, sizes, i32);
     } else {
-      init = tensor::EmptyOp::create(rewriter, loc, ArrayRef<int64_t>{}, f32);
+      init = tensor::EmptyOp::create(rewriter, loc, ArrayRef<int64_t>{}, i32);
     }
     Value zero = arith::ConstantOp::create(rewriter, loc,
-                                           rewriter.getF32FloatAttr(0.0f));
+                                           rewriter.getI32IntegerAttr(0));
     init = linalg::FillOp::create(rewriter, loc, zero, init).getResult(0);
+    AffineMap blockMap =
+        getScaleMap(rewriter.getContext(), inputType.getShape(), op.getBlock());
     SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank),
-                                   getScaleMap(rewriter.getContext(),
-                                               inputType.getShape(),
-                                               op.getBlock())};
+                                   blockMap};
     SmallVector<utils::IteratorType> iterators(rank,
                                                utils::IteratorType::reduction);
+    for (unsigned dim = 0; dim < rank; ++dim)
+      if (op.getBlock() && (*op.getBlock())[dim] == 1)
+        iterators[dim] = utils::IteratorType::parallel;
     auto generic = linalg::GenericOp::create(
         rewriter, loc, init.getType(), input, init, maps, iterators,
         [&](OpBuilder &b, Location loc, ValueRange args) {
-          Value magnitude =
-              math::AbsFOp::create(b, loc, emitToF32(b, loc, args[0]));
-          // maximumf propagates NaN, as amax must.
-          Value max = arith::MaximumFOp::create(b, loc, args[1], magnitude);
+          Value bits = arith::BitcastOp::create(b, loc, b.getI32Type(),
+                                                emitToF32(b, loc, args[0]));
+          Value magnitude = arith::AndIOp::create(
+              b, loc, bits,
+              arith::ConstantOp::create(b, loc,
+                                        b.getI32IntegerAttr(0x7FFFFFFF)));
+          Value max = arith::MaxUIOp::create(b, loc, args[1], magnitude);
           linalg::YieldOp::create(b, loc, max);
         });
-    Value result = generic.getResult(0);
-    if (!isa<RankedTensorType>(op.getType()))
-      result = tensor::ExtractOp::create(rewriter, loc, result, ValueRange{});
+    auto toAmax = [](OpBuilder &b, Location loc, Value bits) -> Value {
+      Value isNaN = arith::CmpIOp::create(
+          b, loc, arith::CmpIPredicate::ugt, bits,
+          arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0x7F800000)));
+      Value canonical = arith::SelectOp::create(
+          b, loc, isNaN,
+          arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0x7FC00000)),
+          bits);
+      return arith::BitcastOp::create(b, loc, b.getF32Type(), canonical);
+    };
+    Value bits = generic.getResult(0);
+    Value result;
+    if (auto resultType = dyn_cast<RankedTensorType>(op.getType())) {
+      unsigned resultRank = resultType.getRank();
+      AffineMap identity = rewriter.getMultiDimIdentityMap(resultRank);
+      Value empty = createEmptyLike(rewriter, loc, bits, rewriter.getF32Type());
+      result = linalg::GenericOp::create(
+                   rewriter, loc, empty.getType(), bits, empty,
+                   SmallVector<AffineMap>{identity, identity},
+                   getParallel(resultRank),
+                   [&](OpBuilder &b, Location loc, ValueRange args) {
+                     linalg::YieldOp::create(b, loc,
+                                             toAmax(b, loc, args[0]));
+                   })
+                   .getResult(0);
+    } else {
+      result = toAmax(
+          rewriter, loc,
+          tensor::ExtractOp::create(rewriter, loc, bits, ValueRange{}));
+    }
     rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Per-row quantization with a scale from the rows themselves,
+/// `quantize(x, compute_scale(amax(x)))` with blocks [1, ..., 1, K] and the
+/// rows static and at most `kMaxFusedRowBytes`: one loop nest over the rows,
+/// each iteration the amax of its row (read from memory), the scale, and the
+/// quantization of the row (read again from cache) into its slice of the
+/// result. The same ops on a row are the same bits as on the whole tensor.
+struct FuseRowQuantization : OpRewritePattern<QuantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  static constexpr int64_t kMaxFusedRowBytes = 64 << 10;
+
+  LogicalResult matchAndRewrite(QuantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<RankedTensorType>(op.getType());
+    auto inputType = dyn_cast<RankedTensorType>(op.getInput().getType());
+    if (!type || !inputType || inputType.getRank() == 0 || op.getRandomBits())
+      return rewriter.notifyMatchFailure(op, "not a deterministic tensor op");
+    int64_t rank = inputType.getRank();
+    int64_t rowLength = inputType.getShape().back();
+    if (ShapedType::isDynamic(rowLength) ||
+        rowLength * inputType.getElementTypeBitWidth() / 8 > kMaxFusedRowBytes)
+      return rewriter.notifyMatchFailure(op, "rows dynamic or too long");
+    auto isRowBlock = [&](std::optional<ArrayRef<int64_t>> block) {
+      return block && llvm::all_of(block->drop_back(),
+                                   [](int64_t size) { return size == 1; }) &&
+             block->back() >= rowLength;
+    };
+    auto computeScale = op.getScale().getDefiningOp<ComputeScaleOp>();
+    if (!isRowBlock(op.getBlock()) || !computeScale)
+      return rewriter.notifyMatchFailure(op, "scale not per row");
+    auto amax = computeScale.getAmax().getDefiningOp<AmaxOp>();
+    if (!amax || amax.getInput() != op.getInput() ||
+        !isRowBlock(amax.getBlock()) ||
+        !isa<RankedTensorType>(computeScale.getType()))
+      return rewriter.notifyMatchFailure(op, "scale not from the rows' amax");
+
+    Location loc = op.getLoc();
+    // The quantization, then anything else that uses the amax or the scale,
+    // see the loop's results: it is built before the first of them.
+    Operation *first = op;
+    for (Operation *user : llvm::concat<Operation *>(
+             llvm::to_vector(amax->getUsers()),
+             llvm::to_vector(computeScale->getUsers())))
+      if (user->getBlock() == op->getBlock() && user->isBeforeInBlock(first))
+        first = user;
+    if (llvm::any_of(amax->getUsers(),
+                     [&](Operation *user) {
+                       return user->getBlock() != op->getBlock();
+                     }) ||
+        llvm::any_of(computeScale->getUsers(), [&](Operation *user) {
+          return user->getBlock() != op->getBlock();
+        }))
+      return rewriter.notifyMatchFailure(op, "users in other blocks");
+    rewriter.setInsertionPoint(first);
+
+    Value input = op.getInput();
+    auto scaleType = cast<RankedTensorType>(computeScale.getType());
+    auto amaxType = cast<RankedTensorType>(amax.getType());
+    bool amaxUsed = !amax->hasOneUse();
+    SmallVector<Value> inits = {
+        createEmptyLike(rewriter, loc, input, type.getElementType())};
+    auto perRow = [&](RankedTensorType rowsType) {
+      SmallVector<OpFoldResult> sizes;
+      for (int64_t dim = 0; dim + 1 < rank; ++dim)
+        sizes.push_back(tensor::getMixedSize(rewriter, loc, input, dim));
+      sizes.push_back(rewriter.getIndexAttr(1));
+      return tensor::EmptyOp::create(rewriter, loc, sizes,
+                                     rowsType.getElementType())
+          .getResult();
+    };
+    inits.push_back(perRow(scaleType));
+    if (amaxUsed)
+      inits.push_back(perRow(amaxType));
+
+    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    SmallVector<Value> lbs(rank - 1, zero), ubs, steps(rank - 1, one);
+    for (int64_t dim = 0; dim + 1 < rank; ++dim)
+      ubs.push_back(tensor::DimOp::create(rewriter, loc, input, dim));
+    auto rowType = RankedTensorType::get({rowLength},
+                                         inputType.getElementType());
+    auto codesType = RankedTensorType::get({rowLength}, type.getElementType());
+    Rounding rounding = op.getEffectiveRounding();
+    Saturation saturation = op.getSaturation();
+    scf::LoopNest nest = scf::buildLoopNest(
+        rewriter, loc, lbs, ubs, steps, inits,
+        [&](OpBuilder &b, Location loc, ValueRange ivs,
+            ValueRange args) -> scf::ValueVector {
+          SmallVector<OpFoldResult> offsets(ivs.begin(), ivs.end());
+          offsets.push_back(b.getIndexAttr(0));
+          SmallVector<OpFoldResult> sizes(rank - 1, b.getIndexAttr(1));
+          sizes.push_back(b.getIndexAttr(rowLength));
+          SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
+          Value row = tensor::ExtractSliceOp::create(b, loc, rowType, input,
+                                                     offsets, sizes, strides);
+          Value rowAmax = AmaxOp::create(b, loc, b.getF32Type(), row,
+                                         DenseI64ArrayAttr());
+          auto rowScale = cast<ComputeScaleOp>(b.clone(*computeScale));
+          rowScale->setOperand(0, rowAmax);
+          rowScale.getScale().setType(scaleType.getElementType());
+          // The row's codes, computed into its slice of the result.
+          Value slice = tensor::ExtractSliceOp::create(b, loc, codesType,
+                                                       args[0], offsets, sizes,
+                                                       strides);
+          AffineMap identity = b.getMultiDimIdentityMap(1);
+          AffineMap scalar = AffineMap::get(1, 0, b.getContext());
+          Value codes =
+              linalg::GenericOp::create(
+                  b, loc, codesType, ValueRange{row, rowScale.getScale()},
+                  slice, SmallVector<AffineMap>{identity, scalar, identity},
+                  getParallel(1),
+                  [&](OpBuilder &b, Location loc, ValueRange args) {
+                    Value x = emitToF32(b, loc, args[0]);
+                    Value scale = emitToF32(b, loc, args[1]);
+                    Value quotient = arith::DivFOp::create(b, loc, x, scale);
+                    auto convert = ConvertOp::create(
+                        b, loc, type.getElementType(), quotient, Value(),
+                        RoundingAttr::get(b.getContext(), rounding),
+                        SaturationAttr::get(b.getContext(), saturation));
+                    linalg::YieldOp::create(b, loc, convert.getResult());
+                  })
+                  .getResult(0);
+          scf::ValueVector results = {tensor::InsertSliceOp::create(
+              b, loc, codes, args[0], offsets, sizes, strides)};
+          SmallVector<Value> rowIndex(ivs.begin(), ivs.end());
+          rowIndex.push_back(zero);
+          results.push_back(tensor::InsertOp::create(
+              b, loc, rowScale.getScale(), args[1], rowIndex));
+          if (amaxUsed)
+            results.push_back(
+                tensor::InsertOp::create(b, loc, rowAmax, args[2], rowIndex));
+          return results;
+        });
+    auto cast = [&](Value value, Type type) -> Value {
+      if (value.getType() == type)
+        return value;
+      return tensor::CastOp::create(rewriter, loc, type, value);
+    };
+    rewriter.replaceOp(op, cast(nest.results[0], type));
+    rewriter.replaceOp(computeScale, cast(nest.results[1], scaleType));
+    if (amaxUsed)
+      rewriter.replaceOp(amax, cast(nest.results[2], amaxType));
+    else
+      rewriter.eraseOp(amax);
     return success();
   }
 };
@@ -363,7 +553,15 @@ struct ScaledMatmulToLinalg : OpRewritePattern<ScaledMatmulOp> {
 
 struct ConvertFP8ToLinalgPass
     : mlir::fp8::impl::ConvertFP8ToLinalgPassBase<ConvertFP8ToLinalgPass> {
+  using ConvertFP8ToLinalgPassBase::ConvertFP8ToLinalgPassBase;
+
   void runOnOperation() override {
+    if (fuseRowQuantization) {
+      RewritePatternSet fusion(&getContext());
+      fusion.add<FuseRowQuantization>(&getContext());
+      if (failed(applyPatternsGreedily(getOperation(), std::move(fusion))))
+        return signalPassFailure();
+    }
     RewritePatternSet patterns(&getContext());
     populateFP8ToLinalgConversionPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))

@@ -111,7 +111,10 @@ func.func @dequantize_scalar(%c: i8, %s: f32) -> bf16 {
 // CHECK: %[[BLOCKS:.*]] = vector.shape_cast %[[ABS]]
 // CHECK: %[[MAX:.*]] = vector.multi_reduction <maximumf>, %[[BLOCKS]]
 // CHECK-SAME: to vector<2x1xf32>
-// CHECK-NEXT: return %[[MAX]] : vector<2x1xf32>
+// CHECK-NEXT: %[[ISNAN:.*]] = arith.cmpf uno, %[[MAX]], %[[MAX]] : vector<2x1xf32>
+// CHECK-NEXT: %[[NAN:.*]] = arith.constant dense<0x7FC00000> : vector<2x1xf32>
+// CHECK-NEXT: %[[R:.*]] = arith.select %[[ISNAN]], %[[NAN]], %[[MAX]] : vector<2x1xi1>, vector<2x1xf32>
+// CHECK-NEXT: return %[[R]] : vector<2x1xf32>
 func.func @amax_blocks(%x: vector<2x32xf32>) -> vector<2x1xf32> {
   %a = fp8.amax %x {block = array<i64: 1, 32>} : vector<2x32xf32> -> vector<2x1xf32>
   return %a : vector<2x1xf32>

@@ -64,27 +64,41 @@ func.func @dequantize_mx(%q: tensor<8x64xf4E2M1FN>, %s: tensor<8x2xf8E8M0FNU>) -
 
 // -----
 
-// Blocked amax reduces through the block map into a zero-filled tensor; the
-// per-tensor one into a 0-d tensor it then reads.
+// Blocked amax reduces the bits of |x| by unsigned max through the block map
+// into a zero-filled i32 tensor (dimensions with a block of 1 parallel), then
+// makes them f32 with NaN canonical; the per-tensor one reduces into a 0-d
+// tensor it then reads.
 // CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1) -> (d0, d1)>
 // CHECK-DAG: #[[BLOCK:.*]] = affine_map<(d0, d1) -> (d0 floordiv 2, d1 floordiv 128)>
+// CHECK-DAG: #[[ROW:.*]] = affine_map<(d0, d1) -> (d0, 0)>
 // CHECK-DAG: #[[ALL:.*]] = affine_map<(d0, d1) -> ()>
 // CHECK-LABEL: func @amax
 // CHECK-SAME: (%[[X:.*]]: tensor<4x300xf16>)
-// CHECK: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
-// CHECK: %[[FILL:.*]] = linalg.fill ins(%[[ZERO]] : f32) outs(%{{.*}} : tensor<2x3xf32>)
-// CHECK: linalg.generic {indexing_maps = [#[[ID]], #[[BLOCK]]], iterator_types = ["reduction", "reduction"]}
-// CHECK-SAME: ins(%[[X]] : tensor<4x300xf16>) outs(%[[FILL]] : tensor<2x3xf32>)
-// CHECK: ^bb0(%[[A:.*]]: f16, %[[ACC:.*]]: f32):
+// CHECK-DAG: %[[ZERO:.*]] = arith.constant 0 : i32
+// CHECK-DAG: %[[ABS:.*]] = arith.constant 2147483647 : i32
+// CHECK-DAG: %[[INF:.*]] = arith.constant 2139095040 : i32
+// CHECK-DAG: %[[NAN:.*]] = arith.constant 2143289344 : i32
+// CHECK: %[[FILL:.*]] = linalg.fill ins(%[[ZERO]] : i32) outs(%{{.*}} : tensor<2x3xi32>)
+// CHECK: %[[BITS:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[BLOCK]]], iterator_types = ["reduction", "reduction"]}
+// CHECK-SAME: ins(%[[X]] : tensor<4x300xf16>) outs(%[[FILL]] : tensor<2x3xi32>)
+// CHECK: ^bb0(%[[A:.*]]: f16, %[[ACC:.*]]: i32):
 // CHECK:   %[[E:.*]] = arith.extf %[[A]] : f16 to f32
-// CHECK:   %[[ABS:.*]] = math.absf %[[E]] : f32
-// CHECK:   %[[MAX:.*]] = arith.maximumf %[[ACC]], %[[ABS]] : f32
-// CHECK: linalg.generic {indexing_maps = [#[[ID]], #[[ALL]]]
-// CHECK: tensor.extract %{{.*}}[] : tensor<f32>
-func.func @amax(%x: tensor<4x300xf16>) -> (tensor<2x3xf32>, f32) {
+// CHECK:   %[[I:.*]] = arith.bitcast %[[E]] : f32 to i32
+// CHECK:   %[[M:.*]] = arith.andi %[[I]], %[[ABS]] : i32
+// CHECK:   arith.maxui %[[ACC]], %[[M]] : i32
+// CHECK: linalg.generic {{.*}} ins(%[[BITS]] : tensor<2x3xi32>) outs(%{{.*}} : tensor<2x3xf32>)
+// CHECK:   %[[ISNAN:.*]] = arith.cmpi ugt, %{{.*}}, %[[INF]] : i32
+// CHECK:   %[[C:.*]] = arith.select %[[ISNAN]], %[[NAN]], %{{.*}} : i32
+// CHECK:   arith.bitcast %[[C]] : i32 to f32
+// CHECK: linalg.generic {indexing_maps = [#[[ID]], #[[ROW]]], iterator_types = ["parallel", "reduction"]}
+// CHECK: linalg.generic {indexing_maps = [#[[ID]], #[[ALL]]], iterator_types = ["reduction", "reduction"]}
+// CHECK: %[[T:.*]] = tensor.extract %{{.*}}[] : tensor<i32>
+// CHECK: arith.cmpi ugt, %[[T]], %[[INF]] : i32
+func.func @amax(%x: tensor<4x300xf16>) -> (tensor<2x3xf32>, tensor<4x1xf32>, f32) {
   %b = fp8.amax %x {block = array<i64: 2, 128>} : tensor<4x300xf16> -> tensor<2x3xf32>
+  %r = fp8.amax %x {block = array<i64: 1, 300>} : tensor<4x300xf16> -> tensor<4x1xf32>
   %t = fp8.amax %x : tensor<4x300xf16> -> f32
-  return %b, %t : tensor<2x3xf32>, f32
+  return %b, %r, %t : tensor<2x3xf32>, tensor<4x1xf32>, f32
 }
 
 // -----
@@ -94,7 +108,7 @@ func.func @amax(%x: tensor<4x300xf16>) -> (tensor<2x3xf32>, f32) {
 // CHECK-DAG: %[[C32:.*]] = arith.constant 32 : index
 // CHECK-DAG: %[[N:.*]] = tensor.dim %{{.*}}, %{{.*}} : tensor<?x256xf32>
 // CHECK: %[[B:.*]] = arith.ceildivui %[[N]], %[[C32]] : index
-// CHECK: tensor.empty(%[[B]]) : tensor<?x256xf32>
+// CHECK: tensor.empty(%[[B]]) : tensor<?x256xi32>
 func.func @amax_dynamic(%x: tensor<?x256xf32>) -> tensor<?x256xf32> {
   %b = fp8.amax %x {block = array<i64: 32, 1>} : tensor<?x256xf32> -> tensor<?x256xf32>
   return %b : tensor<?x256xf32>
@@ -133,7 +147,7 @@ func.func @elementwise(%x: tensor<16xf32>, %a: tensor<4xf32>) -> (tensor<16xf8E5
 // CHECK: linalg.generic {{.*}} ins(%[[D]], %{{.*}} : tensor<2x8x4xf32>, f32) outs(%{{.*}} : tensor<2x8x4xf8E5M2>)
 // CHECK:   fp8.convert %{{.*}} {rounding = #fp8.rounding<nearest_even>, saturation = #fp8.saturation<finite>} : f32 to f8E5M2
 // CHECK: linalg.generic {{.*}} ins(%[[D]] : tensor<2x8x4xf32>)
-// CHECK:   arith.maximumf
+// CHECK:   arith.maxui
 func.func @scaled_matmul(%a: tensor<2x8x16xf8E4M3FN>, %b: tensor<2x4x16x!fp8.hif8>, %sa: tensor<2x8x1xf32>, %sb: f32,
                          %bias: tensor<4xf32>, %os: f32) -> (tensor<2x8x4xf8E5M2>, f32) {
   %d:2 = fp8.scaled_matmul %a[%sa], %b[%sb] bias(%bias : tensor<4xf32>) out_scale(%os)

@@ -561,8 +561,10 @@ OpFoldResult AmaxOp::fold(FoldAdaptor adaptor) {
     if (std::isnan(magnitude) || magnitude > current)
       current = magnitude;
   }
+  // A NaN amax is the canonical quiet NaN, whatever NaNs the block held.
   for (auto [bits, value] : llvm::zip_equal(result.data, amax))
-    bits = APFloat(value).bitcastToAPInt();
+    bits = std::isnan(value) ? APInt(32, 0x7FC00000)
+                             : APFloat(value).bitcastToAPInt();
   return makeAttr(getResult().getType(), result);
 }
 

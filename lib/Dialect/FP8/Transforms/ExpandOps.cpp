@@ -22,6 +22,7 @@
 
 #include <cfloat>
 #include <cmath>
+#include <limits>
 
 namespace mlir::fp8 {
 #define GEN_PASS_DEF_FP8EXPANDOPSPASS
@@ -302,6 +303,17 @@ struct ExpandDequantize : ExpandPattern<DequantizeOp> {
   }
 };
 
+/// `value` (f32 or a vector of f32) with its NaNs replaced by the canonical
+/// quiet NaN 0x7FC00000: the NaN that fp8.amax defines (whatever NaN the
+/// block held, and whichever LLVM's maximum returns).
+static Value canonicalizeNaN(OpBuilder &b, Location loc, Value value) {
+  Value isNaN = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, value,
+                                      value);
+  Value nan = createFloatConstant(b, loc, value.getType(),
+                                  std::numeric_limits<float>::quiet_NaN());
+  return arith::SelectOp::create(b, loc, isNaN, nan, value);
+}
+
 struct ExpandAmax : ExpandPattern<AmaxOp> {
   using ExpandPattern::ExpandPattern;
 
@@ -311,15 +323,16 @@ struct ExpandAmax : ExpandPattern<AmaxOp> {
         rewriter, loc, decodeToF32(rewriter, loc, op.getInput()));
     auto vector = dyn_cast<VectorType>(magnitude.getType());
     if (!vector) {
-      rewriter.replaceOp(op, magnitude);
+      rewriter.replaceOp(op, canonicalizeNaN(rewriter, loc, magnitude));
       return success();
     }
     // maximumf propagates NaN, as amax must.
     auto kind = vector::CombiningKind::MAXIMUMF;
     if (!op.getBlock()) {
       if (vector.getRank() == 0) {
-        rewriter.replaceOpWithNewOp<vector::ExtractOp>(op, magnitude,
-                                                       ArrayRef<int64_t>{});
+        Value element = vector::ExtractOp::create(rewriter, loc, magnitude,
+                                                  ArrayRef<int64_t>{});
+        rewriter.replaceOp(op, canonicalizeNaN(rewriter, loc, element));
         return success();
       }
       if (vector.getRank() > 1)
@@ -328,7 +341,9 @@ struct ExpandAmax : ExpandPattern<AmaxOp> {
             VectorType::get({vector.getNumElements()}, vector.getElementType(),
                             {vector.isScalable()}),
             magnitude);
-      rewriter.replaceOpWithNewOp<vector::ReductionOp>(op, kind, magnitude);
+      Value reduced =
+          vector::ReductionOp::create(rewriter, loc, kind, magnitude);
+      rewriter.replaceOp(op, canonicalizeNaN(rewriter, loc, reduced));
       return success();
     }
     if (vector.isScalable())
@@ -359,8 +374,9 @@ struct ExpandAmax : ExpandPattern<AmaxOp> {
       reduced[dim] = true;
     Value init = createFloatConstant(rewriter, loc,
                                      VectorType::get(scaleShape, f32), 0.0f);
-    rewriter.replaceOpWithNewOp<vector::MultiDimReductionOp>(
-        op, magnitude, init, reduced, kind);
+    Value maxima = vector::MultiDimReductionOp::create(rewriter, loc, magnitude,
+                                                       init, reduced, kind);
+    rewriter.replaceOp(op, canonicalizeNaN(rewriter, loc, maxima));
     return success();
   }
 };

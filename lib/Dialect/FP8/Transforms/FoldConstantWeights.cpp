@@ -25,6 +25,7 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/bit.h"
 
 #include <cmath>
 #include <cstring>
@@ -95,7 +96,7 @@ static Attribute makeRawAttr(Type type, ArrayRef<char> bytes) {
 namespace {
 
 /// amax(constant view) -> constant, as AmaxOp::fold computes it: |x| of each
-/// element read as f32, NaN sticking once a block has one.
+/// element read as f32, NaN (the canonical quiet NaN) once a block has one.
 struct FoldAmaxOfConstant : OpRewritePattern<AmaxOp> {
   FoldAmaxOfConstant(MLIRContext *context)
       : OpRewritePattern(context, /*benefit=*/2) {}
@@ -121,6 +122,10 @@ struct FoldAmaxOfConstant : OpRewritePattern<AmaxOp> {
       if (std::isnan(magnitude) || magnitude > current)
         current = magnitude;
     });
+    // A NaN amax is the canonical quiet NaN, as AmaxOp::fold's.
+    for (float &value : amax)
+      if (std::isnan(value))
+        value = llvm::bit_cast<float>(uint32_t{0x7FC00000});
     ArrayRef<char> bytes(reinterpret_cast<const char *>(amax.data()),
                          amax.size() * sizeof(float));
     rewriter.replaceOpWithNewOp<arith::ConstantOp>(

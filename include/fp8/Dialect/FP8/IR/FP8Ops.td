@@ -219,7 +219,9 @@ def FP8_AmaxOp : FP8_Op<"amax", [Pure]> {
     The largest `|x|` of the whole input (no `block`: the result is an f32
     scalar) or of each block (`block` as for `fp8.quantize`: the result is a
     vector or tensor of f32 of shape `ceildiv(dim_i, b_i)`). A NaN anywhere in
-    a block makes that block's amax NaN. The input may be f32, f16, bf16 or a
+    a block makes that block's amax the canonical quiet NaN `0x7FC00000`
+    (whatever NaNs the block held: the result does not depend on the order in
+    which the elements are visited). The input may be f32, f16, bf16 or a
     narrow float.
 
     Example:
