@@ -17,6 +17,7 @@ debian_packages=(
   libomp-22-dev                              # OpenMP runtime: threaded code
   cmake ninja-build g++ libgtest-dev
   python3-dev python3-venv                   # the fp8mlir Python package
+  clang-22 libclang-rt-22-dev                # sanitizer and fuzzer builds
 )
 # Into $venv, for building the Python package and its tests.
 python_packages=(nanobind numpy pytest ml_dtypes packaging)

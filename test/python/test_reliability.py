@@ -250,6 +250,16 @@ def test_deep_nesting_is_refused(source):
         fp8mlir.parse(source)
 
 
+def test_long_affine_sums_are_refused():
+    terms = " + ".join(["d0"] * 200000)
+    with pytest.raises(fp8mlir.MLIRError, match="chains more than 10000"):
+        fp8mlir.parse(f"#map = affine_map<(d0) -> ({terms})>\n"
+                      "module attributes {test.m = #map} {}")
+    terms = " + ".join(["d0"] * 5000)
+    fp8mlir.parse(f"#map = affine_map<(d0) -> ({terms})>\n"
+                  "module attributes {test.m = #map} {}")
+
+
 def test_nesting_up_to_the_limit_parses():
     module = fp8mlir.parse(_nested_attr(fp8mlir.MAX_NESTING_DEPTH - 2))
     assert str(module).count("[") == fp8mlir.MAX_NESTING_DEPTH - 2

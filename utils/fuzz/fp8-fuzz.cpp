@@ -98,7 +98,7 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***) {
   // Each pipeline parses: check them all once.
   MLIRContext context(getRegistry());
   for (const std::string &action : getActions()) {
-    PassManager pm(&context);
+    PassManager pm(&context, ModuleOp::getOperationName());
     if (failed(parsePassPipeline(action, pm, llvm::errs()))) {
       llvm::errs() << "fp8-fuzz: bad action '" << action << "'\n";
       std::abort();
@@ -133,7 +133,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     module->print(os);
     return 0;
   }
-  PassManager pm(&context);
+  PassManager pm(&context, ModuleOp::getOperationName());
   if (failed(parsePassPipeline(action, pm, llvm::nulls())))
     std::abort();
   if (succeeded(pm.run(*module))) {

@@ -6,6 +6,8 @@
 //  - the parsers (IR, attributes, types, affine expressions, pass
 //    pipelines) recurse once per level of nesting, so a deeply nested input
 //    overflows the stack: 100,000 `[` kill the process;
+//  - affine expressions are simplified recursively, one frame per term of
+//    a sum or product: d0 + d0 + ... with 200,000 terms overflows too;
 //  - `array<index: ...>` (a dense array of index, also through a type
 //    alias) reaches Type::getIntOrFloatBitWidth on index.
 //
@@ -72,6 +74,50 @@ inline size_t getNestingDepth(llvm::StringRef text, size_t limit) {
   return deepest;
 }
 
+/// The longest chain of `+`, `-` and `*` between two brackets or commas in
+/// `text` (outside string literals and comments): the length of the
+/// longest affine sum or product, which MLIR simplifies recursively, one
+/// frame per term (some 100,000 terms overflow an 8 MB stack).
+inline size_t getLongestOperatorChain(llvm::StringRef text) {
+  size_t chain = 0, longest = 0;
+  for (size_t i = 0, e = text.size(); i < e; ++i) {
+    switch (text[i]) {
+    case '"':
+      for (++i; i < e && text[i] != '"'; ++i)
+        if (text[i] == '\\')
+          ++i;
+      break;
+    case '/':
+      if (i + 1 < e && text[i + 1] == '/')
+        while (i < e && text[i] != '\n')
+          ++i;
+      break;
+    case '+':
+    case '*':
+      longest = std::max(longest, ++chain);
+      break;
+    case '-':
+      if (!(i + 1 < e && text[i + 1] == '>'))
+        longest = std::max(longest, ++chain);
+      break;
+    case ',':
+    case '(':
+    case ')':
+    case '[':
+    case ']':
+    case '{':
+    case '}':
+    case '<':
+    case '>':
+      chain = 0;
+      break;
+    default:
+      break;
+    }
+  }
+  return longest;
+}
+
 /// Whether `text` may hold a dense array attribute of index elements
 /// (`array<index: 1>`, or `array<!alias ...>` where some alias is index),
 /// which upstream's parser crashes on. Errs on the side of yes.
@@ -106,6 +152,12 @@ inline std::string checkParserInput(llvm::StringRef text, size_t maxDepth) {
   if (getNestingDepth(text, maxDepth) > maxDepth)
     return "it nests brackets deeper than " + std::to_string(maxDepth) +
            " levels, the most fp8mlir parses";
+  // (Far more terms than any real map has, and few enough for the printer
+  // and the passes, which recurse on them too, on an 8 MB stack.)
+  constexpr size_t kMaxOperatorChain = 10000;
+  if (getLongestOperatorChain(text) > kMaxOperatorChain)
+    return "it chains more than " + std::to_string(kMaxOperatorChain) +
+           " +, - or * operators in one expression";
   if (mayHaveIndexDenseArray(text))
     return "it holds a dense array of index elements (`array<index: ...>`), "
            "which MLIR cannot parse";
