@@ -30,6 +30,7 @@ config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
 config.substitutions.append(("%mlir_lib_dir", config.mlir_lib_dir))
 config.substitutions.append(("%fp8_src_root", config.fp8_src_root))
 config.substitutions.append(("%fp8_obj_root", config.fp8_obj_root))
+config.substitutions.append(("%llvm_tools_dir", config.llvm_tools_dir))
 
 # Runtime libraries for mlir-runner.
 def shared_lib(directory, name):
