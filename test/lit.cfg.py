@@ -30,6 +30,8 @@ config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
 config.substitutions.append(("%mlir_lib_dir", config.mlir_lib_dir))
 config.substitutions.append(("%fp8_src_root", config.fp8_src_root))
 config.substitutions.append(("%fp8_obj_root", config.fp8_obj_root))
+config.substitutions.append(("%llvm_tools_dir", config.llvm_tools_dir))
+config.substitutions.append(("%host_cxx", config.host_cxx))
 
 # Runtime libraries for mlir-runner.
 def shared_lib(directory, name):
@@ -42,6 +44,16 @@ config.substitutions.append(
 config.substitutions.append(
     ("%fp8_test_runtime",
      shared_lib(os.path.join(config.fp8_obj_root, "lib"), "fp8_test_runtime")))
+
+# The CUDA runtime wrapper that fp8-gpu-pipeline's host code calls (built
+# where the CUDA toolkit is found).
+fp8_cuda_runtime = shared_lib(os.path.join(config.fp8_obj_root, "lib"),
+                              "fp8_cuda_runtime")
+config.substitutions.append(("%fp8_cuda_runtime", fp8_cuda_runtime))
+config.substitutions.append(
+    ("%fp8_lib_dir", os.path.join(config.fp8_obj_root, "lib")))
+if os.path.exists(fp8_cuda_runtime):
+    config.available_features.add("fp8-cuda-runtime")
 
 config.substitutions.append(
     ("%fp8_runtime",

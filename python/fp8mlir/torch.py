@@ -38,7 +38,7 @@ except ImportError as error:  # pragma: no cover - depends on the install
     ) from error
 
 __all__ = ["CompiledModule", "STAGES", "best_cpu_target", "compile",
-           "export"]
+           "compile_gpu", "export"]
 
 #: The stages whose MLIR a CompiledModule keeps, in pipeline order.
 #: "insert-casts" and "fold-scales" exist only with a recipe, "passes" only
@@ -195,3 +195,43 @@ def compile(model, *example_inputs, recipe="ocp", scaling="row",
     executable = jit(module, pipeline=pipeline, opt_level=opt_level,
                      threads=threads)
     return CompiledModule(stages, pipeline, executable, func_name)
+
+
+def compile_gpu(model, *example_inputs, chip="sm_90a", recipe="ocp",
+                scaling="row", keep_first_last=False, insert_casts=None,
+                passes=None, host="llvm", func_name="main"):
+    """Compiles ``model`` (as ``compile`` takes it: an ``nn.Module`` with
+    example inputs, or ``export()``'s MLIR text) for an NVIDIA GPU with
+    ``fp8-gpu-pipeline{chip=...}``, and returns the lowered module's MLIR
+    text: with ``host="llvm"`` host functions in the LLVM dialect that
+    launch the kernels through the CUDA runtime wrapper
+    (``libfp8_cuda_runtime``), the kernels cubins in ``gpu.binary`` ops;
+    upstream ``mlir-translate --mlir-to-llvmir`` makes LLVM IR of it, to be
+    built into an object or shared library and run on a machine with a GPU
+    (this one needs the CUDA toolkit's ``ptxas`` only). ``host="none"``
+    keeps the host functions on memrefs, as ``gpu/harness.py`` reads them.
+
+    chip:            ``"sm_89"`` (Ada), ``"sm_90a"`` (Hopper) or another
+                     ``sm_<N>`` / ``sm_<N>a`` from sm_89 on.
+    The other arguments are ``compile``'s. Errors (an unsupported op, a bad
+    option, no ptxas) raise ``fp8mlir.MLIRError``.
+    """
+    if host not in ("llvm", "none"):
+        raise ValueError(f"unknown host {host!r}; expected 'llvm' or 'none'")
+    if recipe is None and (keep_first_last or insert_casts):
+        raise ValueError("keep_first_last and insert_casts need a recipe")
+    if isinstance(model, str):
+        if example_inputs:
+            raise ValueError("an exported module takes no example inputs")
+        imported = model
+    else:
+        imported = export(model, *example_inputs, func_name=func_name)
+    module = parse(imported, "<torch-mlir>")
+    if recipe is not None:
+        module.run(_insert_casts_pipeline(recipe, scaling, keep_first_last,
+                                          insert_casts))
+        module.run("fp8-fold-scales")
+    if passes:
+        module.run(passes)
+    module.run(f"fp8-gpu-pipeline{{chip={chip} host={host}}}")
+    return str(module)

@@ -30,11 +30,17 @@ int64_t mlir::fp8::getScaleGroupAlongK(ScaledMatmulOp op) {
   int64_t k = lhsType.getDimSize(rank - 1);
   unsigned rhsKDim = op.getRhsTransposed() ? rank - 1 : rank - 2;
   if (ShapedType::isDynamic(k)) {
-    int64_t group = 0;
-    if (std::optional<ArrayRef<int64_t>> block = op.getLhsBlock())
-      group = std::gcd(group, (*block)[rank - 1]);
-    if (std::optional<ArrayRef<int64_t>> block = op.getRhsBlock())
-      group = std::gcd(group, (*block)[rhsKDim]);
+    // A block whose scale has one entry along K (a static 1) covers all of
+    // K, whatever K is at run time.
+    auto addBlock = [](int64_t group, std::optional<ArrayRef<int64_t>> block,
+                       Value scale, unsigned kDim) {
+      auto scaleType = dyn_cast<RankedTensorType>(scale.getType());
+      if (!block || !scaleType || scaleType.getDimSize(kDim) == 1)
+        return group;
+      return std::gcd(group, (*block)[kDim]);
+    };
+    int64_t group = addBlock(0, op.getLhsBlock(), op.getLhsScale(), rank - 1);
+    group = addBlock(group, op.getRhsBlock(), op.getRhsScale(), rhsKDim);
     return group ? group : ShapedType::kDynamic;
   }
   auto kBlock = [&](std::optional<ArrayRef<int64_t>> block, unsigned kDim) {
