@@ -179,8 +179,13 @@ getParallelTileDim(linalg::LinalgOp op, ArrayRef<int64_t> sizes,
       iterations = fp8::kMinParallelIterations;
       break;
     }
-    iterations = std::min(iterations * std::max<int64_t>(range, 0),
-                          fp8::kMinParallelIterations);
+    if (range <= 0)
+      return std::nullopt;
+    // Saturating (the product of two factors below 2^15).
+    iterations = range >= fp8::kMinParallelIterations
+                     ? fp8::kMinParallelIterations
+                     : std::min(iterations * range,
+                                fp8::kMinParallelIterations);
   }
   if (iterations < fp8::kMinParallelIterations)
     return std::nullopt;
