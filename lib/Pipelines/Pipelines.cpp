@@ -181,6 +181,9 @@ void mlir::fp8::buildFP8GPUPipeline(OpPassManager &pm,
   // constant bound (convert-parallel-loops-to-gpu needs one). Reductions
   // run sequentially per thread over the parallel dimensions they keep.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  // Loops of zero iterations (a dimension of size 0) go before mapping: a
+  // grid of zero blocks is not a launch.
+  pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(
       createParallelLoopTilingPass({256}, /*noMinMaxBounds=*/true));
   pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass());
