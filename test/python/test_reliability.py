@@ -286,6 +286,20 @@ def test_dense_array_of_index_is_an_error():
     fp8mlir.parse("module attributes {test.a = array<i64: 1>} {}")
 
 
+def test_malformed_linalg_dimensions_are_an_error():
+    """Upstream's linalg.transpose / broadcast / reduce parsers crash on a
+    malformed list (utils/fuzz/KNOWN_ISSUES.md); fp8mlir refuses it."""
+    source = """
+func.func @f(%x: tensor<4x8xf32>, %o: tensor<8x4xf32>) -> tensor<8x4xf32> {
+  %t = linalg.transpose ins(%x : tensor<4x8xf32>) outs(%o : tensor<8x4xf32>) permutation = PERM
+  return %t : tensor<8x4xf32>
+}"""
+    for bad in ("foo", "math.tanh", "3", "[1, foo]", "[1, 0"):
+        with pytest.raises(fp8mlir.MLIRError, match="is not followed by a list"):
+            fp8mlir.parse(source.replace("PERM", bad))
+    fp8mlir.parse(source.replace("PERM", "[1, 0]"))
+
+
 def test_text_arguments_must_be_strings():
     with pytest.raises(TypeError, match="source must be a str"):
         fp8mlir.parse(b"module {}")

@@ -112,7 +112,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
   const std::vector<std::string> &actions = getActions();
   const std::string &action = actions[data[0] % actions.size()];
-  llvm::StringRef text(reinterpret_cast<const char *>(data + 1), size - 1);
+  // A copy with a NUL after its end, as every string MLIR parses has (its
+  // lexer reads one character past the end of a buffer that has none).
+  const std::string source(reinterpret_cast<const char *>(data + 1),
+                           size - 1);
+  llvm::StringRef text(source);
   // What the Python package refuses (upstream parser crashes).
   constexpr size_t kMaxNestingDepth = 1000;
   if (!fp8::checkParserInput(text, kMaxNestingDepth).empty())

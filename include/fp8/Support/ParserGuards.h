@@ -9,7 +9,9 @@
 //  - affine expressions are simplified recursively, one frame per term of
 //    a sum or product: d0 + d0 + ... with 200,000 terms overflows too;
 //  - `array<index: ...>` (a dense array of index, also through a type
-//    alias) reaches Type::getIntOrFloatBitWidth on index.
+//    alias) reaches Type::getIntOrFloatBitWidth on index;
+//  - linalg.transpose / broadcast / reduce with a malformed `permutation` /
+//    `dimensions` list store a null attribute after the parse error.
 //
 //===----------------------------------------------------------------------===//
 
@@ -146,6 +148,34 @@ inline bool mayHaveIndexDenseArray(llvm::StringRef text) {
   return false;
 }
 
+/// Whether `text` may hold `permutation = ` or `dimensions = ` followed by
+/// neither a list of integers (`[1, 0]`) nor `array`: the custom parsers of linalg.transpose,
+/// linalg.broadcast and linalg.reduce report the error and then store the
+/// null attribute they did not parse. Errs on the side of yes.
+inline bool mayHaveMalformedLinalgDims(llvm::StringRef text) {
+  for (llvm::StringRef keyword : {"permutation", "dimensions"}) {
+    for (size_t at = text.find(keyword); at != llvm::StringRef::npos;
+         at = text.find(keyword, at + 1)) {
+      llvm::StringRef rest = text.drop_front(at + keyword.size()).ltrim();
+      if (!rest.consume_front("="))
+        continue;
+      rest = rest.ltrim();
+      if (rest.starts_with("array"))
+        continue;
+      // A list of integers: [1, 0, 2].
+      if (!rest.consume_front("["))
+        return true;
+      rest = rest.drop_while([](char c) {
+        return std::isdigit(static_cast<unsigned char>(c)) || c == ',' ||
+               c == '-' || c == ' ' || c == '\t' || c == '\n' || c == '\r';
+      });
+      if (!rest.starts_with("]"))
+        return true;
+    }
+  }
+  return false;
+}
+
 /// Why MLIR's parsers must not see `text` (nesting deeper than `maxDepth`,
 /// or a construct they crash on), or an empty string.
 inline std::string checkParserInput(llvm::StringRef text, size_t maxDepth) {
@@ -158,6 +188,9 @@ inline std::string checkParserInput(llvm::StringRef text, size_t maxDepth) {
   if (getLongestOperatorChain(text) > kMaxOperatorChain)
     return "it chains more than " + std::to_string(kMaxOperatorChain) +
            " +, - or * operators in one expression";
+  if (mayHaveMalformedLinalgDims(text))
+    return "`permutation =` or `dimensions =` is not followed by a list of "
+           "integers (`[1, 0]`), which MLIR's linalg parsers crash on";
   if (mayHaveIndexDenseArray(text))
     return "it holds a dense array of index elements (`array<index: ...>`), "
            "which MLIR cannot parse";

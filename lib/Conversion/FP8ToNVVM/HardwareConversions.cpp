@@ -117,10 +117,12 @@ static Value emitHardwareEncode(OpBuilder &b, Location loc, Value source,
                             arith::BitcastOp::create(b, loc, i32Type, source),
                             createScalarOrSplatConstant(b, loc, i32Type, 0));
   auto bySign = [&](float x) {
-    return arith::SelectOp::create(
-        b, loc, negative,
-        createScalarOrSplatConstant(b, loc, i8Type, encode(-x)),
-        createScalarOrSplatConstant(b, loc, i8Type, encode(x)));
+    // (Named, so that the IR does not depend on the compiler's order of
+    // evaluating arguments.)
+    Value positive = createScalarOrSplatConstant(b, loc, i8Type, encode(x));
+    Value negativeCode =
+        createScalarOrSplatConstant(b, loc, i8Type, encode(-x));
+    return arith::SelectOp::create(b, loc, negative, negativeCode, positive);
   };
   Value magnitude = math::AbsFOp::create(b, loc, source);
   Value overflows = arith::CmpFOp::create(
