@@ -22,7 +22,8 @@ shift || true
 
 command -v clang++-22 >/dev/null ||
   { echo "fuzz: clang-22 is needed (scripts/setup.sh installs it)" >&2; exit 1; }
-SANITIZE_BUILD_ONLY=1 "$root/scripts/sanitize.sh"
+# (A directory argument: the build skips what only the whole suite needs.)
+SANITIZE_BUILD_ONLY=1 "$root/scripts/sanitize.sh" fuzz
 
 work="$build/fuzz"
 rm -rf "$work/seeds"
