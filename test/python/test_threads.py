@@ -9,8 +9,11 @@ import pytest
 
 import fp8mlir
 
-# Row-scaled quantization, softmax's row reductions and an f32 matmul, each
-# large enough to run on threads.
+# Row-scaled quantization, softmax's row reductions and an f32 matmul. The
+# last two are large enough to run on threads; the row-scaled quantization is
+# fused into one loop over the rows (convert-fp8-to-linalg's
+# fuse-row-quantization), which is serial for now, and checked here for the
+# same bits on any thread count.
 MODULE = """
 func.func @quantize(%x: tensor<256x1000xf32>) -> tensor<256x1000xf8E4M3FN> {
   %a = fp8.amax %x {block = array<i64: 1, 1000>} : tensor<256x1000xf32> -> tensor<256x1xf32>
@@ -64,7 +67,7 @@ def _omp_runtime():
 
 def test_pipeline_makes_parallel_regions():
     threaded = fp8mlir.run_pipeline(MODULE, "fp8-cpu-pipeline")
-    assert threaded.count("omp.parallel") >= 3
+    assert threaded.count("omp.parallel") >= 2
     assert "omp.wsloop" in threaded
     serial = fp8mlir.run_pipeline(MODULE, "fp8-cpu-pipeline{threads=false}")
     assert "omp." not in serial
