@@ -90,6 +90,35 @@ def _insert_casts_pipeline(recipe, scaling, keep_first_last, options):
     return f"fp8-insert-casts{{{spelled}}}"
 
 
+def _import_and_cast(model, example_inputs, recipe, scaling,
+                     keep_first_last, insert_casts, passes, func_name,
+                     stages):
+    """The module ``compile`` and ``compile_gpu`` lower: ``model`` imported
+    (or parsed, if it is ``export()``'s text), with ``recipe``'s casts
+    inserted and its scales folded, then ``passes``; the MLIR text of each
+    stage goes into ``stages``."""
+    if recipe is None and (keep_first_last or insert_casts):
+        raise ValueError("keep_first_last and insert_casts need a recipe")
+    if isinstance(model, str):
+        if example_inputs:
+            raise ValueError("an exported module takes no example inputs")
+        stages["imported"] = model
+    else:
+        stages["imported"] = export(model, *example_inputs,
+                                    func_name=func_name)
+    module = parse(stages["imported"], "<torch-mlir>")
+    if recipe is not None:
+        module.run(_insert_casts_pipeline(recipe, scaling, keep_first_last,
+                                          insert_casts))
+        stages["insert-casts"] = str(module)
+        module.run("fp8-fold-scales")
+        stages["fold-scales"] = str(module)
+    if passes:
+        module.run(passes)
+        stages["passes"] = str(module)
+    return module
+
+
 class CompiledModule:
     """A PyTorch model compiled by fp8-mlir for the CPU.
 
@@ -172,25 +201,10 @@ def compile(model, *example_inputs, recipe="ocp", scaling="row",
     if target not in _CPU_TARGETS:
         raise ValueError(f"unknown CPU target {target!r}; the targets are "
                          f"{', '.join(_CPU_TARGETS)} and native")
-    if recipe is None and (keep_first_last or insert_casts):
-        raise ValueError("keep_first_last and insert_casts need a recipe")
-    if isinstance(model, str):
-        if example_inputs:
-            raise ValueError("an exported module takes no example inputs")
-        imported = model
-    else:
-        imported = export(model, *example_inputs, func_name=func_name)
-    stages = {"imported": imported}
-    module = parse(stages["imported"], "<torch-mlir>")
-    if recipe is not None:
-        module.run(_insert_casts_pipeline(recipe, scaling, keep_first_last,
-                                          insert_casts))
-        stages["insert-casts"] = str(module)
-        module.run("fp8-fold-scales")
-        stages["fold-scales"] = str(module)
-    if passes:
-        module.run(passes)
-        stages["passes"] = str(module)
+    stages = {}
+    module = _import_and_cast(model, example_inputs, recipe, scaling,
+                              keep_first_last, insert_casts, passes,
+                              func_name, stages)
     pipeline = f"fp8-cpu-pipeline{{target={target}}}"
     executable = jit(module, pipeline=pipeline, opt_level=opt_level,
                      threads=threads)
@@ -218,20 +232,8 @@ def compile_gpu(model, *example_inputs, chip="sm_90a", recipe="ocp",
     """
     if host not in ("llvm", "none"):
         raise ValueError(f"unknown host {host!r}; expected 'llvm' or 'none'")
-    if recipe is None and (keep_first_last or insert_casts):
-        raise ValueError("keep_first_last and insert_casts need a recipe")
-    if isinstance(model, str):
-        if example_inputs:
-            raise ValueError("an exported module takes no example inputs")
-        imported = model
-    else:
-        imported = export(model, *example_inputs, func_name=func_name)
-    module = parse(imported, "<torch-mlir>")
-    if recipe is not None:
-        module.run(_insert_casts_pipeline(recipe, scaling, keep_first_last,
-                                          insert_casts))
-        module.run("fp8-fold-scales")
-    if passes:
-        module.run(passes)
+    module = _import_and_cast(model, example_inputs, recipe, scaling,
+                              keep_first_last, insert_casts, passes,
+                              func_name, {})
     module.run(f"fp8-gpu-pipeline{{chip={chip} host={host}}}")
     return str(module)
