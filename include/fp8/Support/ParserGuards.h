@@ -27,6 +27,20 @@
 
 namespace mlir::fp8 {
 
+/// If `text[i]` opens a string literal (with backslash escapes) or a `//`
+/// comment, moves `i` to its last character (or past the end).
+inline void skipStringOrComment(llvm::StringRef text, size_t &i) {
+  size_t e = text.size();
+  if (text[i] == '"') {
+    for (++i; i < e && text[i] != '"'; ++i)
+      if (text[i] == '\\')
+        ++i;
+  } else if (text[i] == '/' && i + 1 < e && text[i + 1] == '/') {
+    while (i < e && text[i] != '\n')
+      ++i;
+  }
+}
+
 /// The deepest nesting of brackets ((), [], {}, <>) and of prefix minus
 /// signs (`- - - x`, which the affine parser also recurses on) in `text`,
 /// outside string literals and `//` comments. `->` closes nothing. The
@@ -38,15 +52,8 @@ inline size_t getNestingDepth(llvm::StringRef text, size_t limit) {
     char c = text[i];
     switch (c) {
     case '"':
-      // A string literal, with backslash escapes.
-      for (++i; i < e && text[i] != '"'; ++i)
-        if (text[i] == '\\')
-          ++i;
-      break;
     case '/':
-      if (i + 1 < e && text[i + 1] == '/')
-        while (i < e && text[i] != '\n')
-          ++i;
+      skipStringOrComment(text, i);
       break;
     case '(':
     case '[':
@@ -85,14 +92,8 @@ inline size_t getLongestOperatorChain(llvm::StringRef text) {
   for (size_t i = 0, e = text.size(); i < e; ++i) {
     switch (text[i]) {
     case '"':
-      for (++i; i < e && text[i] != '"'; ++i)
-        if (text[i] == '\\')
-          ++i;
-      break;
     case '/':
-      if (i + 1 < e && text[i + 1] == '/')
-        while (i < e && text[i] != '\n')
-          ++i;
+      skipStringOrComment(text, i);
       break;
     case '+':
     case '*':
